@@ -1,0 +1,39 @@
+# Newsdesk: `make run` and `make test` do all the set-up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+NEWSDESK := $(VENV)/bin/newsdesk
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test bench eval install clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PIP) install --quiet --constraint constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@$(NEWSDESK) ingest --quiet $(or $(NEWSDESK_DATA),data)
+	@if [ -n "$$DISCORD_TOKEN" ] || grep -qs '^DISCORD_TOKEN=.' .env; then \
+		exec $(NEWSDESK) bot; else exec $(NEWSDESK) chat; fi
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+eval: $(STAMP)
+	$(NEWSDESK) eval ../shared/eval/squad-dev-1.1.json
+	$(NEWSDESK) eval ../shared/eval/squad-dev-2.0.json
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

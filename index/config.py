@@ -1,0 +1,82 @@
+"""Settings, built from an environment mapping (os.environ plus `.env`) in one place."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+
+
+class ConfigError(ValueError):
+    """A setting has a value the program cannot use; the message names it."""
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return {key: value for key, value in dotenv_values(path).items() if value is not None}
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key, "")
+    if raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r} is not a number") from None
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r} is not a whole number") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. `discord_token` never appears in repr or str."""
+
+    home: Path = Path("var")
+    data_dir: Path = Path("data")
+    embedder: str = "torch"
+    min_score: float = 0.35
+    max_quotes: int = 3
+    max_question_chars: int = 500
+    discord_token: str = field(default="", repr=False)
+    admin_role: str = ""
+    rate_limit_per_minute: int = 6
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
+        """Read settings from `env` (default os.environ), falling back to a `.env` file."""
+        merged: dict[str, str] = _read_dotenv(dotenv) if dotenv else {}
+        merged.update(os.environ if env is None else env)
+        return cls(
+            home=Path(merged.get("NEWSDESK_HOME") or "var"),
+            data_dir=Path(merged.get("NEWSDESK_DATA") or "data"),
+            embedder=merged.get("NEWSDESK_EMBEDDER") or "torch",
+            min_score=_float(merged, "NEWSDESK_MIN_SCORE", cls.min_score),
+            max_quotes=_int(merged, "NEWSDESK_MAX_QUOTES", cls.max_quotes),
+            max_question_chars=_int(merged, "NEWSDESK_MAX_QUESTION_CHARS", cls.max_question_chars),
+            discord_token=(merged.get("DISCORD_TOKEN") or "").strip(),
+            admin_role=merged.get("NEWSDESK_ADMIN_ROLE") or "",
+            rate_limit_per_minute=_int(merged, "NEWSDESK_RATE_LIMIT", cls.rate_limit_per_minute),
+            log_level=(merged.get("NEWSDESK_LOG_LEVEL") or "INFO").upper(),
+        )
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "discord_token"
+        )
+        token = "'***'" if self.discord_token else "''"
+        return f"Settings({shown}, discord_token={token})"
+
+    __str__ = __repr__

@@ -1,0 +1,109 @@
+"""Plain data shared by every part of the library: articles, passages, quotes, answers."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+GLOBAL_SCOPE = ""
+"""Scope of the shipped articles: visible to every guild, DM and the command line."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as a reader returns it: metadata plus the paragraphs to store, verbatim."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    source: str = ""
+    url: str = ""
+    published: str = ""  # ISO 8601 date or datetime, "" when unknown
+    author: str = ""
+    origin: str = ""  # where it was read from (a path or url), for messages
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the library holds it."""
+
+    id: int
+    title: str
+    source: str
+    url: str
+    published: str
+    author: str
+    scope: str
+    paragraphs: int
+    content_hash: str
+    added: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One stored paragraph; `number` is 1-based within its article."""
+
+    id: int
+    article_id: int
+    number: int
+    text: str
+
+
+@dataclass
+class Quote:
+    """A verbatim passage quoted in an answer, with where it came from.
+
+    `text` is the article's text exactly; `highlights` are [start, end) character offsets
+    into `text` of the sentence(s) that answer; `context` is the whole paragraph.
+    """
+
+    text: str
+    article_id: int
+    title: str
+    source: str
+    url: str
+    published: str
+    paragraph: int
+    score: float
+    passage_id: int = 0
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    context: str = ""
+    also_in: list[dict[str, Any]] = field(default_factory=list)  # near-duplicate sources
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["highlights"] = [list(span) for span in self.highlights]
+        data["score"] = round(self.score, 4)
+        return data
+
+
+@dataclass
+class Answer:
+    """What the library says to a question: quotes, or a refusal with suggestions."""
+
+    question: str
+    refused: bool
+    quotes: list[Quote] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # close article titles on refusal
+    searched: int = 0  # how many articles were searched
+    reason: str = ""  # why it refused, in words a user can read
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "refused": self.refused,
+            "quotes": [quote.to_dict() for quote in self.quotes],
+            "suggestions": list(self.suggestions),
+            "searched": self.searched,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The outcome of storing one article: added, unchanged, replaced or rejected."""
+
+    status: str  # "added" | "unchanged" | "replaced" | "rejected"
+    origin: str
+    title: str = ""
+    article_id: int = 0
+    passages: int = 0
+    reason: str = ""
