@@ -64,6 +64,7 @@ class Quote:
     paragraph: int
     score: float
     passage_id: int = 0
+    offset: int = 0  # where `text` starts inside `context`
     highlights: list[tuple[int, int]] = field(default_factory=list)
     context: str = ""
     also_in: list[dict[str, Any]] = field(default_factory=list)  # near-duplicate sources

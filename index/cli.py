@@ -1,0 +1,184 @@
+"""The `newsdesk` command line: everything a Discord user can do, from a shell."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Awaitable, Callable, Sequence, TextIO
+
+from .config import ConfigError, Settings
+from .errors import NewsdeskError
+from .library import Library
+from .models import GLOBAL_SCOPE, IngestResult
+from .render import answer_json, answer_text, article_line
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(fn: Command) -> Command:
+        COMMANDS[name] = fn
+        return fn
+    return register
+
+
+def _print_results(results: Sequence[IngestResult], quiet: bool) -> None:
+    for r in results:
+        if r.status == "rejected":
+            print(f"rejected  {r.origin}: {r.reason}", file=sys.stderr)
+        elif not quiet:
+            detail = f" ({r.passages} passages)" if r.passages else ""
+            print(f"{r.status:<9} [{r.article_id}] {r.title}{detail}  <- {r.origin}", file=sys.stderr)
+    counts = Counter(r.status for r in results)
+    if not quiet or counts["rejected"]:
+        summary = ", ".join(f"{counts[s]} {s}" for s in ("added", "unchanged", "replaced", "rejected"))
+        print(f"ingest: {summary}", file=sys.stderr)
+
+
+@command("ingest")
+async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    async with Library(settings) as lib:
+        results = await lib.ingest_paths([Path(p) for p in args.paths], scopes_for(args.guild)[-1])
+    missing = [p for p in args.paths if not Path(p).exists()]
+    _print_results(results, args.quiet)
+    return 1 if missing or any(r.status == "rejected" for r in results) else 0
+
+
+def scopes_for(guild: str | None) -> tuple[str, ...]:
+    """The shipped articles, plus a guild's own when `--guild` names one."""
+    return (GLOBAL_SCOPE, f"guild:{guild}") if guild else (GLOBAL_SCOPE,)
+
+
+async def _answer(lib: Library, question: str, as_json: bool, out: TextIO, scopes: Sequence[str]) -> bool:
+    """Print one answer; a bad question prints its error and returns False."""
+    try:
+        answer = await lib.ask(question, scopes=scopes)
+    except NewsdeskError as exc:
+        if as_json:
+            print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), file=out)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return False
+    text = answer_json(answer) if as_json else answer_text(answer, bold=out.isatty())
+    print(text, file=out, flush=True)
+    return True
+
+
+@command("ask")
+async def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    async with Library(settings) as lib:
+        scopes = scopes_for(args.guild)
+        if args.question != "-":
+            return 0 if await _answer(lib, args.question, args.json, sys.stdout, scopes) else 2
+        ok = True
+        for line in sys.stdin:
+            if line.strip():
+                ok = await _answer(lib, line.strip(), args.json, sys.stdout, scopes) and ok
+                if not args.json:
+                    print(flush=True)
+        return 0 if ok else 2
+
+
+@command("chat")
+async def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    interactive = sys.stdin.isatty()
+    async with Library(settings) as lib:
+        if interactive:
+            count = len(await lib.articles(("",)))
+            print(f"Newsdesk: ask about the {count} stored article(s). Ctrl-D ends.")
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "newsdesk> " if interactive else "")
+            except EOFError:
+                if interactive:
+                    print()
+                return 0
+            if line.strip():
+                await _answer(lib, line, False, sys.stdout, (GLOBAL_SCOPE,))
+                if interactive:
+                    print()
+
+
+@command("articles")
+async def _articles(args: argparse.Namespace, settings: Settings) -> int:
+    async with Library(settings) as lib:
+        for article in await lib.articles():
+            print(article_line(article))
+    return 0
+
+
+@command("forget")
+async def _forget(args: argparse.Namespace, settings: Settings) -> int:
+    async with Library(settings) as lib:
+        if await lib.forget(args.article_id):
+            print(f"forgot article {args.article_id}", file=sys.stderr)
+            return 0
+    print(f"error: no article with id {args.article_id} (see `newsdesk articles`)", file=sys.stderr)
+    return 1
+
+
+@command("feedback")
+async def _feedback(args: argparse.Namespace, settings: Settings) -> int:
+    async with Library(settings) as lib:
+        for row in await lib.feedback(args.limit):
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False))
+            else:
+                vote = "👍" if row["vote"] > 0 else "👎"
+                where = row["scope"] or "-"
+                print(f"{row['created']}\t{where}\t{vote}\t{row['question']}\t{len(row['quotes'])} quote(s)")
+    return 0
+
+
+@command("bot")
+async def _bot(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.__main__ import run_bot
+
+    return await run_bot(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsdesk", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the library does")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="store articles from files or folders")
+    p.add_argument("paths", nargs="+", help="article files (.txt, .md, ...) or folders of them")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only rejections")
+    p.add_argument("--guild", help="store them for this Discord guild (id) only")
+    p = sub.add_parser("ask", help="answer a question with quotes ('-' reads one per line from stdin)")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    p.add_argument("--guild", help="also search the articles ingested in this Discord guild (id)")
+    sub.add_parser("chat", help="ask questions in the terminal (Ctrl-D ends)")
+    sub.add_parser("articles", help="list the stored articles: id, title, source, date, paragraphs")
+    p = sub.add_parser("forget", help="remove an article and all its passages")
+    p.add_argument("article_id", type=int)
+    p = sub.add_parser("feedback", help="list the 👍/👎 votes given to answers")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        settings = Settings.from_env()
+        return asyncio.run(COMMANDS[args.command](args, settings))
+    except (ConfigError, NewsdeskError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

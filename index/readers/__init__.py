@@ -1,0 +1,74 @@
+"""Readers turn files into Articles; each format is one module registered here by suffix."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..errors import RejectedInput
+from ..models import Article
+from . import html, jsonfile, plaintext
+
+ReadItem = Article | RejectedInput
+"""A reader returns articles, and for bulk formats also the items it rejected (returned, not raised)."""
+Reader = Callable[[bytes, str], list[ReadItem]]
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+READERS: dict[str, Reader] = {
+    ".txt": plaintext.read,
+    ".md": plaintext.read,
+    ".html": html.read,
+    ".htm": html.read,
+    ".json": jsonfile.read_json,
+    ".jsonl": jsonfile.read_jsonl,
+}
+
+
+def register(suffixes: Iterable[str], reader: Reader) -> None:
+    """Make `reader` handle files ending in each of `suffixes` (".html", ...)."""
+    for suffix in suffixes:
+        READERS[suffix.lower()] = reader
+
+
+def read_bytes(name: str, data: bytes, origin: str | None = None) -> list[ReadItem]:
+    """Read the articles in `data`, choosing the reader by the suffix of `name`."""
+    origin = origin or name
+    suffix = Path(name).suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise RejectedInput(origin, f"unsupported file type {suffix or '(none)'!r}; expected one of {known}")
+    if len(data) > MAX_FILE_BYTES:
+        raise RejectedInput(origin, f"too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")
+    return reader(data, origin)
+
+
+def read_path(path: Path) -> list[ReadItem]:
+    """Read one file; every failure is a RejectedInput naming the file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise RejectedInput(str(path), f"too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RejectedInput(str(path), f"unreadable ({exc.strerror or exc})") from None
+    return read_bytes(path.name, data, origin=str(path))
+
+
+def partition(items: Iterable[ReadItem]) -> tuple[list[Article], list[RejectedInput]]:
+    """Split a reader's result into the articles and the rejected items."""
+    articles: list[Article] = []
+    rejected: list[RejectedInput] = []
+    for item in items:
+        (rejected if isinstance(item, RejectedInput) else articles).append(item)  # type: ignore[arg-type]
+    return articles, rejected
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named directly, and files of a known type inside folders (recursively, sorted)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in READERS and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path

@@ -1,0 +1,69 @@
+"""The SQLite schema as numbered migrations: append a script, never edit one that shipped."""
+from __future__ import annotations
+
+import logging
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: list[str] = [
+    # 1: articles, passages (with their vectors), full-text index, metadata, feedback
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL DEFAULT '',
+        key TEXT NOT NULL,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        published TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        origin TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        added TEXT NOT NULL,
+        UNIQUE (scope, key)
+    );
+    CREATE INDEX articles_scope_hash ON articles (scope, content_hash);
+    CREATE INDEX articles_url ON articles (url) WHERE url != '';
+    CREATE TABLE passages (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        UNIQUE (article_id, number)
+    );
+    CREATE VIRTUAL TABLE passages_fts USING fts5 (
+        text, content='passages', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts (passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        created TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT '',
+        user_id TEXT NOT NULL DEFAULT '',
+        question TEXT NOT NULL,
+        vote INTEGER NOT NULL,
+        quotes TEXT NOT NULL
+    );
+    CREATE INDEX feedback_scope ON feedback (scope, created);
+    """,
+]
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Bring the database to the latest version; returns the version it is at now."""
+    row = await (await db.execute("PRAGMA user_version")).fetchone()
+    version = int(row[0]) if row else 0
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        log.info("migrating database to version %d", number)
+        await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return len(MIGRATIONS)

@@ -1,0 +1,236 @@
+"""The SQLite store (aiosqlite): articles, passages with their vectors, full-text search."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import aiosqlite
+import numpy as np
+
+from .models import Article, Passage, StoredArticle
+from .schema import migrate
+
+_ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
+    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _article(row: Sequence[Any]) -> StoredArticle:
+    return StoredArticle(*row)
+
+
+class Store:
+    """One SQLite database; every write is one transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    @classmethod
+    async def open(cls, path: Path) -> "Store":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=10000")
+        await migrate(db)
+        return cls(db)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def get_meta(self, key: str, default: str = "") -> str:
+        row = await (await self.db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
+        return str(row[0]) if row else default
+
+    async def _bump_generation(self) -> None:
+        await self.db.execute(
+            "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+        await self.db.commit()
+
+    async def find_existing(self, scope: str, key: str, content_hash: str) -> tuple[int, str] | None:
+        """The article with this identity key, or the same content, in this scope: (id, hash)."""
+        sql = "SELECT id, content_hash FROM articles WHERE scope = ? AND (key = ? OR content_hash = ?) " \
+            "ORDER BY key = ? DESC LIMIT 1"
+        row = await (await self.db.execute(sql, (scope, key, content_hash, key))).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    async def put_article(
+        self, article: Article, scope: str, key: str, content_hash: str,
+        vectors: np.ndarray, replace_id: int | None = None,
+    ) -> tuple[int, list[int], list[int]]:
+        """Store an article and its passages atomically; returns (id, new ids, removed ids)."""
+        removed: list[int] = []
+        try:
+            if replace_id is not None:
+                removed = await self._passage_ids(replace_id)
+                await self.db.execute("DELETE FROM articles WHERE id = ?", (replace_id,))
+            cursor = await self.db.execute(
+                "INSERT INTO articles (scope, key, title, source, url, published, author, origin, "
+                "content_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (scope, key, article.title, article.source, article.url, article.published,
+                 article.author, article.origin, content_hash, _now()),
+            )
+            article_id = int(cursor.lastrowid or 0)
+            ids: list[int] = []
+            for number, (text, vector) in enumerate(zip(article.paragraphs, vectors), start=1):
+                cursor = await self.db.execute(
+                    "INSERT INTO passages (article_id, number, text, vector) VALUES (?, ?, ?, ?)",
+                    (article_id, number, text, np.asarray(vector, dtype=np.float32).tobytes()),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+            await self._bump_generation()
+            await self.db.commit()
+        except BaseException:
+            await self.db.rollback()
+            raise
+        return article_id, ids, removed
+
+    async def delete_article(self, article_id: int) -> list[int]:
+        """Remove an article and its passages; returns the removed passage ids."""
+        removed = await self._passage_ids(article_id)
+        await self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        await self._bump_generation()
+        await self.db.commit()
+        return removed
+
+    async def _passage_ids(self, article_id: int) -> list[int]:
+        rows = await self.db.execute_fetchall("SELECT id FROM passages WHERE article_id = ?", (article_id,))
+        return [int(r[0]) for r in rows]
+
+    async def articles(self, scopes: Sequence[str] | None = None) -> list[StoredArticle]:
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a"
+        params: tuple[Any, ...] = ()
+        if scopes is not None:
+            sql += f" WHERE scope IN ({_placeholders(scopes)})"
+            params = tuple(scopes)
+        rows = await self.db.execute_fetchall(sql + " ORDER BY id", params)
+        return [_article(r) for r in rows]
+
+    async def article(self, article_id: int, scopes: Sequence[str] | None = None) -> StoredArticle | None:
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = ?"
+        params: tuple[Any, ...] = (article_id,)
+        if scopes is not None:
+            sql += f" AND scope IN ({_placeholders(scopes)})"
+            params += tuple(scopes)
+        row = await (await self.db.execute(sql, params)).fetchone()
+        return _article(row) if row else None
+
+    async def passages(self, article_id: int) -> list[Passage]:
+        rows = await self.db.execute_fetchall(
+            "SELECT id, article_id, number, text FROM passages WHERE article_id = ? ORDER BY number",
+            (article_id,),
+        )
+        return [Passage(*r) for r in rows]
+
+    async def passages_by_id(self, ids: Sequence[int], scopes: Sequence[str] | None) -> dict[int, Passage]:
+        """Fetch passages in one query, keeping only those in `scopes`."""
+        if not ids:
+            return {}
+        sql = f"SELECT p.id, p.article_id, p.number, p.text FROM passages p " \
+            f"JOIN articles a ON a.id = p.article_id WHERE p.id IN ({_placeholders(ids)})"
+        params: tuple[Any, ...] = tuple(ids)
+        if scopes is not None:
+            sql += f" AND a.scope IN ({_placeholders(scopes)})"
+            params += tuple(scopes)
+        rows = await self.db.execute_fetchall(sql, params)
+        return {int(r[0]): Passage(*r) for r in rows}
+
+    async def vectors_by_id(self, ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
+        """Stored vectors of the given passages, in one query."""
+        if not ids:
+            return {}
+        rows = await self.db.execute_fetchall(
+            f"SELECT id, vector FROM passages WHERE id IN ({_placeholders(ids)})", tuple(ids)
+        )
+        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32, count=dim) for r in rows}
+
+    async def fulltext(self, match: str, scopes: Sequence[str] | None, limit: int) -> list[tuple[int, float]]:
+        """BM25 search (FTS5); returns (passage id, score) with higher scores better."""
+        sql = "SELECT f.rowid, -bm25(passages_fts) FROM passages_fts f"
+        params: tuple[Any, ...] = (match,)
+        if scopes is not None:
+            sql += " JOIN passages p ON p.id = f.rowid JOIN articles a ON a.id = p.article_id"
+            sql += f" WHERE passages_fts MATCH ? AND a.scope IN ({_placeholders(scopes)})"
+            params += tuple(scopes)
+        else:
+            sql += " WHERE passages_fts MATCH ?"
+        rows = await self.db.execute_fetchall(sql + " ORDER BY bm25(passages_fts) LIMIT ?", params + (limit,))
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
+        """Articles whose title contains `query` (case-insensitive), then by keyword in the text."""
+        where, params = "", ()
+        if scopes is not None:
+            where, params = f" AND scope IN ({_placeholders(scopes)})", tuple(scopes)
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE title LIKE ? ESCAPE '\\'{where} ORDER BY title LIMIT ?"
+        rows = await self.db.execute_fetchall(sql, (pattern, *params, limit))
+        return [_article(r) for r in rows]
+
+    async def all_vectors(self, dim: int, batch: int = 20000) -> Iterable[tuple[np.ndarray, np.ndarray]]:
+        """Every stored (ids, vectors) in batches, for rebuilding the vector index."""
+        out = []
+        last = 0
+        while True:
+            rows = await self.db.execute_fetchall(
+                "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            )
+            if not rows:
+                return out
+            ids = np.array([r[0] for r in rows], dtype=np.int64)
+            vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
+            out.append((ids, vectors))
+            last = int(ids[-1])
+
+    async def passage_texts(self, after: int, batch: int) -> list[tuple[int, str]]:
+        rows = await self.db.execute_fetchall(
+            "SELECT id, text FROM passages WHERE id > ? ORDER BY id LIMIT ?", (after, batch)
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    async def set_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        await self.db.executemany(
+            "UPDATE passages SET vector = ? WHERE id = ?",
+            [(np.asarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors)],
+        )
+        await self.db.commit()
+
+    async def passage_count(self) -> int:
+        row = await (await self.db.execute("SELECT COUNT(*) FROM passages")).fetchone()
+        return int(row[0]) if row else 0
+
+    async def add_feedback(self, scope: str, user_id: str, question: str, vote: int, quotes: list[dict]) -> int:
+        cursor = await self.db.execute(
+            "INSERT INTO feedback (created, scope, user_id, question, vote, quotes) VALUES (?, ?, ?, ?, ?, ?)",
+            (_now(), scope, user_id, question, vote, json.dumps(quotes, ensure_ascii=False)),
+        )
+        await self.db.commit()
+        return int(cursor.lastrowid or 0)
+
+    async def feedback(self, limit: int, scopes: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, created, scope, user_id, question, vote, quotes FROM feedback"
+        params: tuple[Any, ...] = ()
+        if scopes is not None:
+            sql += f" WHERE scope IN ({_placeholders(scopes)})"
+            params = tuple(scopes)
+        rows = await self.db.execute_fetchall(sql + " ORDER BY id DESC LIMIT ?", params + (limit,))
+        keys = ("id", "created", "scope", "user_id", "question", "vote", "quotes")
+        return [{**dict(zip(keys, r)), "quotes": json.loads(r[6])} for r in rows]
