@@ -34,15 +34,15 @@ def decode(data: bytes, origin: str) -> str:
     """UTF-8 (with or without BOM), else cp1252/Latin-1; refuses binary content."""
     from .errors import RejectedInput
 
-    if not data.strip():
-        raise RejectedInput(origin, "empty file")
     if b"\x00" in data[:8192]:
         raise RejectedInput(origin, "binary content, not a text article")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    if not normalize_text(text):
+        raise RejectedInput(origin, "empty file (no text)")
+    return text

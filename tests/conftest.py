@@ -1,0 +1,42 @@
+"""Shared fixtures: a library on tmp_path with the hash embedder, the shipped article, the real model."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from index.config import Settings
+from index.embed import HashEmbedder
+from index.library import Library
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data" / "aljazeera-putin-north-korea-visit.txt"
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def settings_for(home: Path, **env: str) -> Settings:
+    """Settings for a library in `home`, from a replaceable environment (no .env file)."""
+    return Settings.from_env({"NEWSDESK_HOME": str(home), "NEWSDESK_EMBEDDER": "hash", **env}, dotenv=None)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_for(tmp_path / "home")
+
+
+@pytest.fixture
+async def library(settings: Settings) -> AsyncIterator[Library]:
+    async with Library(settings, embedder=HashEmbedder()) as lib:
+        yield lib
+
+
+@pytest.fixture(scope="session")
+def real_embedder():  # type: ignore[no-untyped-def]
+    """The shipped model, loaded once per test session."""
+    from index.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()

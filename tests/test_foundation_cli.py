@@ -1,0 +1,86 @@
+"""The `newsdesk` command line as a user runs it: a real process, real stores in tmp_path."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SHIPPED
+
+
+def newsdesk(home: Path, *args: str, stdin: str = "", embedder: str = "hash") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSDESK_HOME": str(home), "NEWSDESK_EMBEDDER": embedder, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "index", *args], input=stdin, capture_output=True, text=True,
+        env=env, cwd=ROOT, timeout=300,
+    )
+
+
+def test_ingest_summary_articles_and_forget(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    first = newsdesk(home, "ingest", str(SHIPPED), str(bad))
+    assert first.returncode == 1
+    assert "added" in first.stderr and "1 added, 0 unchanged, 0 replaced, 1 rejected" in first.stderr
+    assert f"rejected  {bad}: binary content" in first.stderr
+    again = newsdesk(home, "ingest", str(SHIPPED.parent))
+    assert "0 added, 1 unchanged" in again.stderr and again.returncode == 0
+    listing = newsdesk(home, "articles")
+    assert listing.stdout == "1\tPutin's Visit to North Korea After 24 Years\tALJAZEERA\t-\t25\n"
+    assert newsdesk(home, "forget", "1").returncode == 0
+    assert newsdesk(home, "articles").stdout == ""
+    missing = newsdesk(home, "forget", "1")
+    assert missing.returncode == 1 and "no article with id 1" in missing.stderr
+
+
+def test_data_folder_is_made_on_first_use(tmp_path: Path) -> None:
+    home = tmp_path / "deep" / "home"
+    assert newsdesk(home, "articles").returncode == 0
+    assert (home / "newsdesk.sqlite3").exists()
+
+
+def test_json_lines_from_stdin_and_bad_questions(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    newsdesk(home, "ingest", str(SHIPPED))
+    long_question = "x" * 600
+    run = newsdesk(home, "ask", "-", "--json", stdin=f"Belousov, Lavrov and Novak will accompany Putin on the trip\n\n{long_question}\n")
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(lines) == 2 and run.returncode == 2
+    assert lines[0]["question"] == "Belousov, Lavrov and Novak will accompany Putin on the trip"
+    assert set(lines[0]) >= {"question", "refused", "quotes"}
+    assert set(lines[0]["quotes"][0]) >= {"text", "article_id", "title", "source", "url", "published", "paragraph", "score"}
+    assert "limit is 500" in lines[1]["error"]
+
+
+def test_chat_reads_piped_questions(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    newsdesk(home, "ingest", str(SHIPPED))
+    run = newsdesk(home, "chat", stdin="Belousov, Lavrov and Novak will accompany Putin on the trip\n")
+    assert run.returncode == 0
+    assert "Belousov" in run.stdout and "ALJAZEERA · paragraph 23" in run.stdout
+    assert "newsdesk>" not in run.stdout
+
+
+@pytest.mark.model
+def test_real_model_quotes_who_accompanies_putin_and_refuses_france(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert newsdesk(home, "ingest", str(SHIPPED), embedder="torch").returncode == 0
+    run = newsdesk(home, "ask", "-", "--json", embedder="torch",
+                   stdin="who accompanies Putin?\nWhat is the capital of France?\n")
+    putin, france = (json.loads(line) for line in run.stdout.splitlines())
+    quote = putin["quotes"][0]
+    assert not putin["refused"]
+    for name in ("Andrei Belousov", "Sergey Lavrov", "Alexander Novak"):
+        assert name in quote["text"]
+    assert (quote["title"], quote["source"], quote["paragraph"]) == (
+        "Putin's Visit to North Korea After 24 Years", "ALJAZEERA", 23)
+    assert quote["text"] in SHIPPED.read_text(encoding="utf-8")
+    assert france["refused"] and france["quotes"] == []
+    assert france["reason"] == "not found in the stored articles"
+    text = newsdesk(home, "ask", "What is the capital of France?", embedder="torch")
+    assert "Not found in the stored articles" in text.stdout
