@@ -1,0 +1,1 @@
+"""The Discord layer of Newsdesk: client, cogs, rendering, permissions, rate limits."""

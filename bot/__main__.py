@@ -1,0 +1,60 @@
+"""`python -m bot` / `newsdesk bot`: open the library, run the Discord bot until stopped."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Any, Mapping, Sequence
+
+import discord
+
+from index.config import ConfigError, Settings
+from index.embed import Embedder
+
+log = logging.getLogger("bot")
+
+NO_TOKEN = ("DISCORD_TOKEN is not set: create a bot in the Discord developer portal "
+            "(see docs/DISCORD.md) and put its token in the environment or .env")
+BAD_TOKEN = ("Discord rejected DISCORD_TOKEN (invalid or reset token): copy the bot's token again from "
+             "the developer portal, Bot page, and update the environment or .env")
+NO_INTENT = ("Discord refused the Message Content intent: enable it in the developer portal, "
+             "Bot page, Privileged Gateway Intents")
+
+
+async def run(settings: Settings, embedder: Embedder | None = None, **options: Any) -> None:
+    """Open the library, then the bot inside it; both are closed on the way out."""
+    from bot.client import NewsdeskBot
+    from index.library import Library
+
+    async with Library(settings, embedder=embedder) as library:
+        async with NewsdeskBot(library, settings, **options) as bot:
+            await bot.start(settings.discord_token)
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Run the bot; a missing or rejected token is one line on stderr and exit status 1 or 2."""
+    del argv  # no options yet: everything comes from the environment
+    try:
+        settings = Settings.from_env(env)
+    except ConfigError as exc:
+        print(f"newsdesk bot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not settings.discord_token:
+        print(f"newsdesk bot: {NO_TOKEN}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(run(settings))
+    except discord.LoginFailure:
+        print(f"newsdesk bot: {BAD_TOKEN}", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(f"newsdesk bot: {NO_INTENT}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

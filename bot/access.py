@@ -1,0 +1,43 @@
+"""Who may change a guild's articles, which scopes a place can read, what a question may be. Pure."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from index.models import GLOBAL_SCOPE
+
+
+def guild_scope(guild_id: int) -> str:
+    """The scope of articles ingested in guild `guild_id`."""
+    return f"guild:{guild_id}"
+
+
+def read_scopes(guild_id: int | None) -> tuple[str, ...]:
+    """Shipped articles everywhere; a guild's own articles only inside it; DMs see only shipped."""
+    return (GLOBAL_SCOPE,) if guild_id is None else (GLOBAL_SCOPE, guild_scope(guild_id))
+
+
+def write_scope(guild_id: int | None) -> str:
+    return GLOBAL_SCOPE if guild_id is None else guild_scope(guild_id)
+
+
+def may_manage(*, manage_guild: bool, administrator: bool, roles: Iterable[tuple[int, str]], admin_role: str) -> bool:
+    """Manage Server (or Administrator), or a role named (or with the id) in `admin_role`."""
+    if manage_guild or administrator:
+        return True
+    wanted = admin_role.strip().lower()
+    return bool(wanted) and any(wanted in (str(role_id), name.lower()) for role_id, name in roles)
+
+
+def refusal_for_manage(admin_role: str) -> str:
+    role = f" or the **{admin_role}** role" if admin_role else ""
+    return f"Only members with the Manage Server permission{role} can add or remove articles here."
+
+
+def question_problem(question: str, max_chars: int) -> str | None:
+    """Why a question can't be asked, in words a user can read; None when it is fine."""
+    text = question.strip()
+    if not text:
+        return "Ask me a question about the news, e.g. `@Newsdesk who is visiting North Korea?`"
+    if len(text) > max_chars:
+        return f"Questions can be at most {max_chars} characters; yours has {len(text)}. Please shorten it."
+    return None

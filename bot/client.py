@@ -1,0 +1,101 @@
+"""The Discord client: intents, cogs, command sync, warm-up and error replies."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.ratelimit import RateLimiter
+from bot.threads import ThreadMemory
+from index.config import Settings
+from index.library import Library
+from index.models import GLOBAL_SCOPE
+
+log = logging.getLogger(__name__)
+COMMANDS_STAMP = "discord-commands.sha256"
+
+
+def intents() -> discord.Intents:
+    """Guilds and messages, plus the privileged message content intent (for @mention questions)."""
+    wanted = discord.Intents.default()
+    wanted.message_content = True
+    wanted.members = False
+    wanted.presences = False
+    return wanted
+
+
+class NewsdeskBot(commands.Bot):
+    """Serves every guild it is in; the library is opened outside and passed in."""
+
+    def __init__(self, library: Library, settings: Settings, **options: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.library = library
+        self.settings = settings
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.threads = ThreadMemory()
+        self.tree.on_error = self._on_app_command_error
+        self.synced: bool | None = None  # True when this start pushed commands to Discord
+
+    async def setup_hook(self) -> None:
+        from bot.cogs import admin, articles, questions
+
+        await self.add_cog(questions.Questions(self))
+        await self.add_cog(articles.Articles(self))
+        await self.add_cog(admin.Admin(self))
+        await self.warm_up()
+        await self.sync_commands()
+
+    async def warm_up(self) -> None:
+        """Run one search so the model is loaded before the bot says it is ready."""
+        warm = getattr(self.library, "warm_up", None)
+        if warm is not None:
+            await warm()
+        else:
+            await self.library.ask("warm up", scopes=(GLOBAL_SCOPE,))
+        log.info("model warmed up")
+
+    async def sync_commands(self) -> None:
+        """Push the slash commands to Discord, only when they changed since the last push."""
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        stamp = self.settings.home / COMMANDS_STAMP
+        if stamp.is_file() and stamp.read_text().strip() == digest:
+            self.synced = False
+            log.info("slash commands unchanged; not syncing")
+            return
+        synced = await self.tree.sync()
+        stamp.write_text(digest + "\n")
+        self.synced = True
+        log.info("synced %d slash commands", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: the Questions cog listens for mentions and thread messages."""
+
+    async def _on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await self.report_error(interaction, getattr(error, "original", error))
+
+    async def report_error(self, interaction: discord.Interaction, error: BaseException) -> None:
+        """Log the error and tell the user something went wrong, without details."""
+        log.error("error handling %s", interaction.data, exc_info=error)
+        text = "Sorry, something went wrong while handling that. Please try again later."
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about the error")

@@ -1,0 +1,128 @@
+"""Changing a guild's articles: /ingest and /forget, for Manage Server or the configured role."""
+from __future__ import annotations
+
+import logging
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Optional, Sequence
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.access import guild_scope, may_manage, refusal_for_manage
+from bot.cogs.articles import article_choices
+from index.errors import NewsdeskError
+from index.models import IngestResult
+
+if TYPE_CHECKING:
+    from bot.client import NewsdeskBot
+
+log = logging.getLogger(__name__)
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def allowed(interaction: discord.Interaction, admin_role: str) -> bool:
+    """Checked here, server-side, whatever Discord shows the member."""
+    perms = interaction.permissions
+    roles = [(r.id, r.name) for r in getattr(interaction.user, "roles", [])]
+    return may_manage(manage_guild=perms.manage_guild, administrator=perms.administrator,
+                      roles=roles, admin_role=admin_role)
+
+
+def summary(results: Sequence[IngestResult]) -> str:
+    """One line per article: added, unchanged, replaced or rejected (with the reason)."""
+    lines = []
+    for result in results:
+        name = discord.utils.escape_markdown(render.cut(result.title or result.origin, 150))
+        if result.status == "rejected":
+            lines.append(f"✗ {name}: {discord.utils.escape_markdown(result.reason)}")
+        else:
+            lines.append(f"✓ {result.status} “{name}” (#{result.article_id}, {result.passages} passages)")
+    return render.cut("\n".join(lines) or "Nothing was found to add.", render.DESCRIPTION_CHARS)
+
+
+class Admin(commands.Cog):
+    """Add and remove this server's own articles."""
+
+    def __init__(self, bot: "NewsdeskBot") -> None:
+        self.bot = bot
+
+    async def _refuse(self, interaction: discord.Interaction) -> bool:
+        if allowed(interaction, self.bot.settings.admin_role):
+            return False
+        await interaction.response.send_message(refusal_for_manage(self.bot.settings.admin_role), ephemeral=True)
+        return True
+
+    @app_commands.command(name="ingest")
+    @app_commands.guild_only()
+    @app_commands.describe(file="A .txt, .md or .html article", url="The address of an article page or feed")
+    async def ingest(self, interaction: discord.Interaction, file: Optional[discord.Attachment] = None,
+                     url: Optional[str] = None) -> None:
+        """Add an article to this server's library (Manage Server)."""
+        if await self._refuse(interaction):
+            return
+        if (file is None) == (url is None):
+            await interaction.response.send_message("Give either a file or a url (one of them).", ephemeral=True)
+            return
+        if file is not None:
+            problem = self._file_problem(file)
+            if problem:
+                await interaction.response.send_message(problem, ephemeral=True)
+                return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        scope = guild_scope(interaction.guild_id or 0)
+        try:
+            if file is not None:
+                results = await self.bot.library.ingest_bytes(file.filename, await file.read(), scope=scope)
+            else:
+                results = await self._ingest_url(url or "", scope)
+        except NewsdeskError as exc:
+            await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
+            return
+        await interaction.edit_original_response(embed=render.notice_embed(summary(results)))
+
+    def _file_problem(self, file: discord.Attachment) -> str | None:
+        if PurePath(file.filename).suffix.lower() not in SUFFIXES:
+            return f"“{file.filename}” is not an article file; send one of: {', '.join(SUFFIXES)}."
+        if file.size > MAX_UPLOAD_BYTES:
+            return f"“{file.filename}” is {file.size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,}."
+        return None
+
+    async def _ingest_url(self, url: str, scope: str) -> list[IngestResult]:
+        if not url.startswith(("http://", "https://")):
+            return [IngestResult("rejected", url, reason="not an http(s) address")]
+        ingest_url = getattr(self.bot.library, "ingest_url", None)
+        try:
+            if ingest_url is None:
+                raise NotImplementedError
+            return await ingest_url(url, scope=scope)
+        except NotImplementedError:
+            return [IngestResult("rejected", url, reason="reading articles from urls is not available yet")]
+
+    @app_commands.command(name="forget")
+    @app_commands.guild_only()
+    @app_commands.describe(article="An article added in this server")
+    async def forget(self, interaction: discord.Interaction, article: str) -> None:
+        """Remove an article this server added (Manage Server)."""
+        if await self._refuse(interaction):
+            return
+        scope = guild_scope(interaction.guild_id or 0)
+        found = await self.bot.library.article(int(article), scopes=(scope,)) if article.isdigit() else None
+        if found is None:
+            hits = await self.bot.library.find_articles(article, scopes=(scope,), limit=1)
+            found = hits[0] if hits else None
+        if found is None or not await self.bot.library.forget(found.id, scope=scope):
+            await interaction.response.send_message(
+                f"No article added in this server matches “{render.cut(article, 200)}”. "
+                "Shipped articles can't be removed.", ephemeral=True)
+            return
+        title = discord.utils.escape_markdown(render.cut(found.title, 200))
+        await interaction.response.send_message(f"Removed “{title}” (#{found.id}).", ephemeral=True)
+
+    @forget.autocomplete("article")
+    async def _forget_article(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        return await article_choices(self.bot, (guild_scope(interaction.guild_id),), current)

@@ -1,0 +1,113 @@
+"""Questions: @mentions, /ask, and follow-ups in research threads the bot started."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.access import question_problem, read_scopes
+from bot.ratelimit import slow_down
+from bot.views import AnswerView
+from index.errors import NewsdeskError
+from index.models import Answer
+
+if TYPE_CHECKING:
+    from bot.client import NewsdeskBot
+
+log = logging.getLogger(__name__)
+
+
+class Questions(commands.Cog):
+    """Answers questions with quotes from the stored articles."""
+
+    def __init__(self, bot: "NewsdeskBot") -> None:
+        self.bot = bot
+
+    # ---- shared -------------------------------------------------------------------------
+
+    def _refusal(self, user_id: int, question: str) -> str | None:
+        """Why this question is not answered now (too long, too fast); None to go ahead."""
+        problem = question_problem(question, self.bot.settings.max_question_chars)
+        if problem:
+            return problem
+        wait = self.bot.limiter.hit(user_id)
+        if wait:
+            return slow_down(wait, self.bot.limiter.per_minute)
+        return None
+
+    def _bot_thread(self, channel: object) -> discord.Thread | None:
+        user = self.bot.user
+        if isinstance(channel, discord.Thread) and user is not None and channel.owner_id == user.id:
+            return channel
+        return None
+
+    async def _answer(self, question: str, guild_id: int | None, channel: object) -> Answer:
+        """Ask the library; inside a bot thread, with the thread's previous question as context."""
+        thread = self._bot_thread(channel)
+        context = self.bot.threads.previous(thread.id, thread.name) if thread else ""
+        answer = await self.bot.library.ask(question, scopes=read_scopes(guild_id), context=context)
+        if thread is not None:
+            self.bot.threads.asked(thread.id, question)
+        return answer
+
+    # ---- @mention and thread messages ---------------------------------------------------
+
+    def _question_in(self, message: discord.Message) -> str | None:
+        """The question in a message meant for the bot, or None when it is not for the bot."""
+        me = self.bot.user
+        if me is None or message.author.bot or message.author.id == me.id:
+            return None
+        mentioned = me in message.mentions
+        if not mentioned and self._bot_thread(message.channel) is None:
+            return None
+        if not mentioned and message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return None
+        return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        question = self._question_in(message)
+        if question is None:
+            return
+        refusal = self._refusal(message.author.id, question)
+        if refusal:
+            await message.reply(refusal)
+            return
+        try:
+            async with message.channel.typing():
+                answer = await self._answer(question, message.guild.id if message.guild else None, message.channel)
+        except NewsdeskError as exc:
+            await message.reply(render.cut(str(exc), render.MESSAGE_CHARS))
+            return
+        except Exception:
+            log.exception("answering %r failed", question)
+            await message.reply("Sorry, something went wrong while searching. Please try again later.")
+            return
+        threadable = isinstance(message.channel, discord.TextChannel)
+        view = AnswerView(self.bot, answer, private=False, threadable=threadable)
+        await message.reply(embed=render.answer_embed(answer), view=view)
+
+    # ---- /ask ---------------------------------------------------------------------------
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(question="What you want to know", private="Only you see the answer (you can share it)")
+    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
+        """Ask a question; the answer quotes the stored news articles."""
+        refusal = self._refusal(interaction.user.id, question)
+        if refusal:
+            await interaction.response.send_message(refusal, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        try:
+            answer = await self._answer(question.strip(), interaction.guild_id, interaction.channel)
+        except NewsdeskError as exc:
+            await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
+            return
+        threadable = isinstance(interaction.channel, discord.TextChannel)
+        view = AnswerView(self.bot, answer, private=private, threadable=threadable)
+        await interaction.edit_original_response(embed=render.answer_embed(answer), view=view)

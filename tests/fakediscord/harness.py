@@ -1,0 +1,80 @@
+"""A running bot against the fake Discord: real Library (HashEmbedder, tmp_path), two guilds, users."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, AsyncIterator, Mapping
+
+from .payloads import MANAGE_GUILD, EVERYDAY, Guild, User
+from .server import FakeDiscord
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class World:
+    """Everything a bot test touches: the fake server, the bot, its library, guilds and people."""
+
+    fake: FakeDiscord
+    bot: Any
+    library: Any
+    guild: Guild  # "Newsroom": owner `admin`, plus `reader` (no Manage Server) and `editor` (role)
+    other: Guild  # "Elsewhere": owner `stranger`
+    admin: User
+    reader: User
+    editor: User
+    stranger: User
+
+    @property
+    def channel(self) -> str:
+        return self.guild.channels["general"]
+
+    @property
+    def other_channel(self) -> str:
+        return self.other.channels["general"]
+
+
+@contextlib.asynccontextmanager
+async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | None = None) -> AsyncIterator[World]:
+    """Start the fake server and the bot (shipped data ingested); stop both afterwards."""
+    from bot.client import NewsdeskBot
+    from index.config import Settings
+    from index.embed import HashEmbedder
+    from index.library import Library
+
+    fake = FakeDiscord()
+    await fake.start()
+    fake.patch(monkeypatch)
+    admin, reader, editor, stranger = (fake.user(n) for n in ("admin", "reader", "editor", "stranger"))
+    guild = fake.add_guild("Newsroom", admin, channels=("general", "news"), roles=("Editors",))
+    fake.add_member(guild, reader, permissions=EVERYDAY)
+    fake.add_member(guild, editor, roles=("Editors",), permissions=EVERYDAY)
+    other = fake.add_guild("Elsewhere", stranger)
+    settings = Settings.from_env({
+        "NEWSDESK_HOME": str(home), "DISCORD_TOKEN": fake.token, "NEWSDESK_ADMIN_ROLE": "Editors",
+        "NEWSDESK_MIN_SCORE": "0.1", **(env or {}),
+    }, dotenv=None)
+    assert MANAGE_GUILD  # imported for tests that build their own members
+    async with Library(settings, embedder=HashEmbedder()) as library:
+        await library.ingest_paths([REPO / "data"])
+        bot = NewsdeskBot(library, settings, guild_ready_timeout=0.05)
+        task = asyncio.create_task(bot.start(settings.discord_token))
+        try:
+            await asyncio.wait_for(_ready(bot, task), 15)
+            yield World(fake, bot, library, guild, other, admin, reader, editor, stranger)
+        finally:
+            await bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+            await fake.stop()
+
+
+async def _ready(bot: Any, task: asyncio.Task[None]) -> None:
+    waiter = asyncio.create_task(bot.wait_until_ready())
+    done, _ = await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        waiter.cancel()
+        task.result()  # raises what made the bot stop
+        raise RuntimeError("the bot stopped before it was ready")
