@@ -56,6 +56,32 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX feedback_scope ON feedback (scope, created);
     """,
+    # 2: feed subscriptions (conditional-request state) and the items already taken from them
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        added TEXT NOT NULL,
+        last_polled TEXT NOT NULL DEFAULT '',
+        last_error TEXT NOT NULL DEFAULT '',
+        UNIQUE (scope, url)
+    );
+    CREATE TABLE feed_items (
+        feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        guid TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        article_id INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        seen TEXT NOT NULL,
+        PRIMARY KEY (feed_id, guid)
+    );
+    CREATE INDEX feed_items_url ON feed_items (feed_id, url);
+    """,
 ]
 
 

@@ -1,0 +1,229 @@
+"""Ingesting from the web into a Library: single urls, and subscribed RSS/Atom feeds.
+
+Feed subscriptions live in the library's SQLite database (`feeds`, `feed_items`; migration 2).
+A poll sends the stored ETag / Last-Modified; each new item (by guid, and by url within the
+feed) has its page fetched and ingested once. Items that failed for a passing reason (timeout,
+network, HTTP 5xx/429) are not recorded, so the next poll tries them again.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, AsyncIterator, Sequence
+
+from .errors import RejectedInput
+from .feeds import FeedItem, parse_feed
+from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchSettings, check_url
+from .models import Article, IngestResult
+from .readers.html import read_html
+
+if TYPE_CHECKING:
+    from .library import Library
+
+MAX_ITEMS_PER_POLL = 50
+_TRANSIENT = ("timed out", "could not fetch", "cannot resolve", "HTTP status 5", "HTTP status 429")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A subscribed feed and its conditional-request state."""
+
+    id: int
+    url: str
+    scope: str
+    title: str
+    etag: str
+    last_modified: str
+    added: str
+    last_polled: str
+    last_error: str
+
+
+@dataclass
+class PollResult:
+    """What one poll of one feed did: status is "updated", "not modified" or "error"."""
+
+    feed: Subscription
+    status: str
+    results: list[IngestResult] = field(default_factory=list)
+    reason: str = ""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _write_lock(lib: "Library") -> asyncio.Lock:
+    """The library's write lock, so feed rows never land inside an article's transaction."""
+    return getattr(lib, "write_lock", None) or lib._write  # noqa: SLF001
+
+
+@contextlib.asynccontextmanager
+async def _session(settings: FetchSettings, fetcher: Fetcher | None) -> AsyncIterator[Fetcher]:
+    if fetcher is not None:
+        yield fetcher
+        return
+    async with Fetcher(settings) as own:
+        yield own
+
+
+def _rejected(exc: RejectedInput) -> IngestResult:
+    return IngestResult("rejected", exc.origin, reason=exc.reason)
+
+
+async def fetch_article(fetcher: Fetcher, url: str, item: FeedItem | None = None) -> Article:
+    """Fetch a news page and extract its article; a feed item fills in a missing date or author."""
+    page = await fetcher.get(url, accept=HTML_TYPES + FEED_TYPES)
+    if page.content_type in FEED_TYPES:
+        raise RejectedInput(url, "this is an RSS/Atom feed, not an article page; subscribe with `feeds add`")
+    article = await asyncio.to_thread(read_html, page.body, url, page.charset, page.url)
+    if item is not None:
+        article = replace(article, published=article.published or item.published,
+                          author=article.author or item.author)
+    return article
+
+
+async def ingest_url(
+    lib: "Library", url: str, scope: str, settings: FetchSettings, fetcher: Fetcher | None = None
+) -> list[IngestResult]:
+    """Fetch one news page and store its article; failures come back as one "rejected" result."""
+    try:
+        async with _session(settings, fetcher) as session:
+            article = await fetch_article(session, url)
+    except RejectedInput as exc:
+        return [_rejected(exc)]
+    return await lib.ingest_articles([article], scope)
+
+
+# ---- subscriptions ---------------------------------------------------------------------
+
+_COLUMNS = "id, url, scope, title, etag, last_modified, added, last_polled, last_error"
+
+
+def _subscription(row: Sequence[object]) -> Subscription:
+    return Subscription(int(row[0]), *(str(value) for value in row[1:]))  # type: ignore[arg-type]
+
+
+async def add_feed(
+    lib: "Library", url: str, scope: str, settings: FetchSettings, fetcher: Fetcher | None = None,
+    check: bool = True,
+) -> Subscription:
+    """Subscribe `scope` to a feed; with `check`, fetch it once to make sure it is a feed."""
+    url = check_url(url, settings)
+    title = ""
+    if check:
+        async with _session(settings, fetcher) as session:
+            page = await session.get(url, accept=FEED_TYPES)
+        feed = await asyncio.to_thread(parse_feed, page.body, page.url)
+        title = feed.title
+    async with _write_lock(lib):
+        db = lib.store.db
+        row = await (await db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE scope = ? AND url = ?", (scope, url))).fetchone()
+        if row:
+            raise RejectedInput(url, f"already subscribed (feed {row[0]})")
+        cursor = await db.execute(
+            "INSERT INTO feeds (url, scope, title, added) VALUES (?, ?, ?, ?)", (url, scope, title, _now())
+        )
+        await db.commit()
+        feed_id = int(cursor.lastrowid or 0)
+    found = await get_feed(lib, feed_id)
+    assert found is not None
+    return found
+
+
+async def get_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None = None) -> Subscription | None:
+    """One subscription by id (only within `scopes` when given)."""
+    feeds = await list_feeds(lib, scopes)
+    return next((feed for feed in feeds if feed.id == feed_id), None)
+
+
+async def list_feeds(lib: "Library", scopes: Sequence[str] | None = None) -> list[Subscription]:
+    """Subscriptions, oldest first; only those of `scopes` when given."""
+    sql, params = f"SELECT {_COLUMNS} FROM feeds", ()
+    if scopes is not None:
+        sql += f" WHERE scope IN ({', '.join('?' for _ in scopes)})"
+        params = tuple(scopes)
+    rows = await lib.store.db.execute_fetchall(sql + " ORDER BY id", params)
+    return [_subscription(row) for row in rows]
+
+
+async def remove_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None = None) -> bool:
+    """Unsubscribe; articles already taken from the feed stay. False if no such feed (in `scopes`)."""
+    if await get_feed(lib, feed_id, scopes) is None:
+        return False
+    async with _write_lock(lib):
+        await lib.store.db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        await lib.store.db.commit()
+    return True
+
+
+# ---- polling ---------------------------------------------------------------------------
+
+
+async def _known(lib: "Library", feed_id: int) -> tuple[set[str], set[str]]:
+    rows = await lib.store.db.execute_fetchall("SELECT guid, url FROM feed_items WHERE feed_id = ?", (feed_id,))
+    return {str(r[0]) for r in rows}, {str(r[1]) for r in rows if r[1]}
+
+
+async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestResult) -> None:
+    async with _write_lock(lib):
+        await lib.store.db.execute(
+            "INSERT OR REPLACE INTO feed_items (feed_id, guid, url, article_id, status, reason, seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (feed_id, item.guid, item.url, result.article_id or None, result.status, result.reason, _now()),
+        )
+        await lib.store.db.commit()
+
+
+async def _update_feed(lib: "Library", feed: Subscription, **values: str) -> Subscription:
+    values["last_polled"] = _now()
+    async with _write_lock(lib):
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        await lib.store.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed.id))
+        await lib.store.db.commit()
+    return replace(feed, **values)
+
+
+async def _ingest_item(lib: "Library", fetcher: Fetcher, feed: Subscription, item: FeedItem) -> list[IngestResult]:
+    try:
+        article = await fetch_article(fetcher, item.url, item)
+    except RejectedInput as exc:
+        result = _rejected(exc)
+        if not exc.reason.startswith(_TRANSIENT):
+            await _record(lib, feed.id, item, result)
+        return [result]
+    results = await lib.ingest_articles([article], feed.scope)
+    await _record(lib, feed.id, item, results[0])
+    return results
+
+
+async def poll_feed(lib: "Library", feed: Subscription, fetcher: Fetcher) -> PollResult:
+    """Fetch one feed (conditionally) and ingest each item not taken before, oldest first."""
+    try:
+        page = await fetcher.get(feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified)
+        if page.not_modified:
+            return PollResult(await _update_feed(lib, feed, last_error=""), "not modified")
+        parsed = await asyncio.to_thread(parse_feed, page.body, feed.url)
+    except RejectedInput as exc:
+        return PollResult(await _update_feed(lib, feed, last_error=exc.reason), "error", reason=exc.reason)
+    guids, urls = await _known(lib, feed.id)
+    new = [item for item in parsed.items if item.guid not in guids and item.url not in urls]
+    results: list[IngestResult] = []
+    for item in reversed(new[:MAX_ITEMS_PER_POLL]):
+        results += await _ingest_item(lib, fetcher, feed, item)
+    retry = any(r.status == "rejected" and r.reason.startswith(_TRANSIENT) for r in results)
+    validators = {} if retry else {"etag": page.etag, "last_modified": page.last_modified}
+    feed = await _update_feed(lib, feed, title=parsed.title, last_error="", **validators)
+    return PollResult(feed, "updated", results)
+
+
+async def poll_feeds(
+    lib: "Library", settings: FetchSettings, scopes: Sequence[str] | None = None,
+    fetcher: Fetcher | None = None, feed_ids: Sequence[int] | None = None,
+) -> list[PollResult]:
+    """Poll every subscription (of `scopes`, or only `feed_ids`); one failing feed never stops the rest."""
+    feeds = [f for f in await list_feeds(lib, scopes) if feed_ids is None or f.id in feed_ids]
+    async with _session(settings, fetcher) as session:
+        return [await poll_feed(lib, feed, session) for feed in feeds]
