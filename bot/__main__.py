@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import discord
@@ -32,10 +33,13 @@ async def run(settings: Settings, embedder: Embedder | None = None, **options: A
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
-    """Run the bot; a missing or rejected token is one line on stderr and exit status 1 or 2."""
+    """Run the bot; a missing or rejected token is one line on stderr and exit status 1 or 2.
+
+    `env` replaces os.environ and `.env` (tests); `argv` is accepted for the CLI hook and unused.
+    """
     del argv  # no options yet: everything comes from the environment
     try:
-        settings = Settings.from_env(env)
+        settings = Settings.from_env(env, dotenv=Path(".env") if env is None else None)
     except ConfigError as exc:
         print(f"newsdesk bot: {exc}", file=sys.stderr)
         return 2

@@ -19,6 +19,7 @@ from . import payloads as p
 from .payloads import Guild, Member, User
 
 EPHEMERAL = 64
+MESSAGE_CONTENT = 1 << 15
 LOADING = 128
 
 
@@ -69,6 +70,7 @@ class FakeDiscord:
         self.attachments: dict[str, bytes] = {}
         self._clicked: dict[str, str] = {}
         self.identified = asyncio.Event()
+        self.allow_message_content = True  # False: the portal switch is off, IDENTIFY gets close 4014
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._compress: Any = None
@@ -191,6 +193,9 @@ class FakeDiscord:
             elif op == 2:
                 if data["d"].get("token") != self.token:
                     await ws.close(code=4004, message=b"Authentication failed.")
+                    break
+                if data["d"].get("intents", 0) & MESSAGE_CONTENT and not self.allow_message_content:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
                     break
                 await self._ready()
         self._ws = None

@@ -1,0 +1,54 @@
+"""`python -m bot`: a missing, rejected or under-privileged token is one clear line, not a traceback."""
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Iterator
+
+import pytest
+
+from bot.__main__ import BAD_TOKEN, NO_INTENT, NO_TOKEN, main
+from fakediscord import FakeDiscord
+
+
+@pytest.fixture
+def fake(monkeypatch) -> Iterator[FakeDiscord]:
+    """The fake Discord on its own loop in a thread, since main() runs its own event loop."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    server = asyncio.run_coroutine_threadsafe(_started(), loop).result(10)
+    server.patch(monkeypatch)
+    yield server
+    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+
+
+async def _started() -> FakeDiscord:
+    server = FakeDiscord()
+    await server.start()
+    return server
+
+
+def run_main(tmp_path, token: str) -> int:
+    return main([], env={"DISCORD_TOKEN": token, "NEWSDESK_HOME": str(tmp_path), "NEWSDESK_EMBEDDER": "hash"})
+
+
+def test_missing_token_is_one_line(tmp_path, capsys) -> None:
+    assert run_main(tmp_path, "") == 2
+    err = capsys.readouterr().err
+    assert err == f"newsdesk bot: {NO_TOKEN}\n"
+
+
+def test_rejected_token_is_one_line(tmp_path, capsys, fake: FakeDiscord) -> None:
+    assert run_main(tmp_path, "not-the-token") == 1
+    err = capsys.readouterr().err
+    assert err == f"newsdesk bot: {BAD_TOKEN}\n"
+    assert "Traceback" not in err
+
+
+def test_message_content_intent_switched_off_is_one_line(tmp_path, capsys, fake: FakeDiscord) -> None:
+    fake.allow_message_content = False
+    assert run_main(tmp_path, fake.token) == 1
+    assert capsys.readouterr().err == f"newsdesk bot: {NO_INTENT}\n"
