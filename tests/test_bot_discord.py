@@ -205,6 +205,7 @@ async def test_forget_removes_an_article_of_this_guild(world: World) -> None:
     assert shipped == []  # shipped articles can't be forgotten from a guild
     ix = await world.fake.slash(world.admin, world.channel, "forget", article=choices[0]["value"])
     assert "Removed “Lighthouse keeper retires”" in (await world.fake.interaction_done(ix))["content"]
+    assert ix.callbacks[0]["type"] == 5
     assert await world.library.articles(scopes=(f"guild:{world.guild.id}",)) == []
 
 
@@ -226,6 +227,8 @@ async def test_guild_articles_stay_in_their_guild(world: World) -> None:
     dm = world.fake.dm_channel(world.reader)
     ix = await world.fake.slash(world.reader, dm, "ask", question=question)
     assert "Zebra" not in str((await world.fake.interaction_done(ix))["embeds"])
+    in_dm = await ask(world, dm, world.reader, question)  # no mention needed in a DM
+    assert in_dm["embeds"] and "Zebra" not in str(in_dm["embeds"])
 
 
 async def test_an_article_with_everyone_pings_no_one(world: World) -> None:

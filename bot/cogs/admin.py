@@ -108,18 +108,19 @@ class Admin(commands.Cog):
         """Remove an article this server added (Manage Server)."""
         if await self._refuse(interaction):
             return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # removing rewrites the index
         scope = guild_scope(interaction.guild_id or 0)
         found = await self.bot.library.article(int(article), scopes=(scope,)) if article.isdigit() else None
         if found is None:
             hits = await self.bot.library.find_articles(article, scopes=(scope,), limit=1)
             found = hits[0] if hits else None
         if found is None or not await self.bot.library.forget(found.id, scope=scope):
-            await interaction.response.send_message(
-                f"No article added in this server matches “{render.cut(article, 200)}”. "
-                "Shipped articles can't be removed.", ephemeral=True)
+            await interaction.edit_original_response(
+                content=f"No article added in this server matches “{render.cut(article, 200)}”. "
+                "Shipped articles can't be removed.")
             return
         title = discord.utils.escape_markdown(render.cut(found.title, 200))
-        await interaction.response.send_message(f"Removed “{title}” (#{found.id}).", ephemeral=True)
+        await interaction.edit_original_response(content=f"Removed “{title}” (#{found.id}).")
 
     @forget.autocomplete("article")
     async def _forget_article(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -58,12 +58,13 @@ class Questions(commands.Cog):
     # ---- @mention and thread messages ---------------------------------------------------
 
     def _question_in(self, message: discord.Message) -> str | None:
-        """The question in a message meant for the bot, or None when it is not for the bot."""
+        """The question in a message for the bot (a mention, a DM, a message in its thread), else None."""
         me = self.bot.user
         if me is None or message.author.bot or message.author.id == me.id:
             return None
         mentioned = me in message.mentions
-        if not mentioned and self._bot_thread(message.channel) is None:
+        direct = isinstance(message.channel, discord.DMChannel)
+        if not mentioned and not direct and self._bot_thread(message.channel) is None:
             return None
         if not mentioned and message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return None
