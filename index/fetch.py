@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
+from .config import ConfigError
 from .errors import RejectedInput
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -74,9 +75,9 @@ def _number(env: Mapping[str, str], key: str, default, kind):  # type: ignore[no
     try:
         value = kind(raw)
     except ValueError:
-        raise ValueError(f"{key}={raw!r} is not a {'whole ' if kind is int else ''}number") from None
+        raise ConfigError(f"{key}={raw!r} is not a {'whole ' if kind is int else ''}number") from None
     if value < 0:
-        raise ValueError(f"{key}={raw!r} must not be negative")
+        raise ConfigError(f"{key}={raw!r} must not be negative")
     return value
 
 
@@ -92,7 +93,7 @@ def parse_allow(raw: str | Iterable[str]) -> tuple[frozenset[str], tuple[IPNetwo
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
             if "/" in item or " " in item:
-                raise ValueError(f"NEWSDESK_FETCH_ALLOW entry {item!r} is neither a host name nor a CIDR range") from None
+                raise ConfigError(f"NEWSDESK_FETCH_ALLOW entry {item!r} is neither a host name nor a CIDR range") from None
             hosts.add(item.lower().rstrip("."))
     return frozenset(hosts), tuple(networks)
 
