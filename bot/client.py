@@ -93,9 +93,11 @@ class NewsdeskBot(commands.Bot):
         log.error("error handling %s", interaction.data, exc_info=error)
         text = "Sorry, something went wrong while handling that. Please try again later."
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True)
-            else:
+            if not interaction.response.is_done():
                 await interaction.response.send_message(text, ephemeral=True)
+            elif interaction.response.type == discord.InteractionResponseType.deferred_channel_message:
+                await interaction.edit_original_response(content=text)  # replace "is thinking..."
+            else:
+                await interaction.followup.send(text, ephemeral=True)
         except discord.HTTPException:
             log.warning("could not tell the user about the error")

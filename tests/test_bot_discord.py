@@ -259,3 +259,26 @@ async def test_a_question_over_the_cap_is_refused_naming_the_cap(world: World) -
     ix = await world.fake.slash(world.reader, world.channel, "ask", question="why " * 200)
     refusal = await world.fake.interaction_done(ix)
     assert refusal["flags"] & EPHEMERAL and "at most 500 characters" in refusal["content"]
+
+
+async def test_ingest_needs_exactly_one_http_url_or_file(world: World) -> None:
+    ix = await world.fake.slash(world.admin, world.channel, "ingest")
+    assert "either a file or a url" in (await world.fake.interaction_done(ix))["content"]
+    ix = await world.fake.slash(world.admin, world.channel, "ingest", url="ftp://example.com/a")
+    assert "not an http(s) address" in description(await world.fake.interaction_done(ix))
+    bad = world.fake.add_attachment("photo.png", b"\x89PNG")
+    ix = await world.fake.slash(world.admin, world.channel, "ingest", file=bad)
+    assert "send one of: .txt, .md, .html" in (await world.fake.interaction_done(ix))["content"]
+
+
+async def test_a_failure_replaces_thinking_with_an_apology(world: World) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    world.bot.library.ask = broken  # type: ignore[method-assign]
+    ix = await world.fake.slash(world.reader, world.channel, "ask", question=QUESTION)
+    answer = await world.fake.interaction_done(ix)
+    assert answer["content"].startswith("Sorry, something went wrong")
+    assert "disk on fire" not in answer["content"]
+    reply = await ask(world, world.channel, world.reader, mention(world, QUESTION))
+    assert reply["content"].startswith("Sorry, something went wrong")
