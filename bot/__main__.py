@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -23,41 +24,56 @@ NO_INTENT = ("Discord refused the Message Content intent: enable it in the devel
 
 
 async def run(settings: Settings, embedder: Embedder | None = None, **options: Any) -> None:
-    """Open the library, then the bot inside it; both are closed on the way out."""
+    """Open the library, then the bot inside it; both are closed on the way out (also on SIGTERM)."""
     from bot.client import NewsdeskBot
     from index.library import Library
 
     async with Library(settings, embedder=embedder) as library:
         async with NewsdeskBot(library, settings, **options) as bot:
+            _close_on_sigterm(bot)
             await bot.start(settings.discord_token)
 
 
-def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
-    """Run the bot; a missing or rejected token is one line on stderr and exit status 1 or 2.
-
-    `env` replaces os.environ and `.env` (tests); `argv` is accepted for the CLI hook and unused.
-    """
-    del argv  # no options yet: everything comes from the environment
+def _close_on_sigterm(bot: Any) -> None:
+    """`systemctl stop` sends SIGTERM: close the bot so the library closes cleanly after it."""
     try:
-        settings = Settings.from_env(env, dotenv=Path(".env") if env is None else None)
-    except ConfigError as exc:
-        print(f"newsdesk bot: {exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
+    except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+        log.debug("cannot handle SIGTERM here")
+
+
+async def run_bot(settings: Settings, embedder: Embedder | None = None, **options: Any) -> int:
+    """Run the bot until it is stopped; a missing or rejected token is one line on stderr, status 2 or 1."""
     if not settings.discord_token:
         print(f"newsdesk bot: {NO_TOKEN}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(run(settings))
+        await run(settings, embedder, **options)
     except discord.LoginFailure:
         print(f"newsdesk bot: {BAD_TOKEN}", file=sys.stderr)
         return 1
     except discord.PrivilegedIntentsRequired:
         print(f"newsdesk bot: {NO_INTENT}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        pass
     return 0
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """`python -m bot`: settings from the environment (and `.env`), then `run_bot`.
+
+    `env` replaces os.environ and `.env` (tests); `argv` is accepted for symmetry and unused.
+    """
+    del argv  # no options: everything comes from the environment
+    try:
+        settings = Settings.from_env(env, dotenv=Path(".env") if env is None else None)
+    except ConfigError as exc:
+        print(f"newsdesk bot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return asyncio.run(run_bot(settings))
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

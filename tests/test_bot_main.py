@@ -52,3 +52,11 @@ def test_message_content_intent_switched_off_is_one_line(tmp_path, capsys, fake:
     fake.allow_message_content = False
     assert run_main(tmp_path, fake.token) == 1
     assert capsys.readouterr().err == f"newsdesk bot: {NO_INTENT}\n"
+
+
+async def test_the_cli_hook_reports_a_missing_token(tmp_path, capsys) -> None:
+    from bot.__main__ import run_bot
+    from index.config import Settings
+
+    assert await run_bot(Settings.from_env({"NEWSDESK_HOME": str(tmp_path)}, dotenv=None)) == 2
+    assert capsys.readouterr().err == f"newsdesk bot: {NO_TOKEN}\n"
