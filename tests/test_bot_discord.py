@@ -59,6 +59,12 @@ async def test_login_syncs_the_slash_commands(world: World) -> None:
     assert {o["name"]: o["type"] for o in commands["ingest"]["options"]} == {"file": 11, "url": 3}
     assert commands["article"]["options"][0]["autocomplete"] is True
     assert world.bot.synced is True
+    assert world.fake.gateway_query == {"v": "10", "encoding": "json", "compress": "zlib-stream"}
+    ops = [m["op"] for m in world.fake.received]
+    assert ops[:2] == [1, 2]  # a heartbeat right after HELLO, then IDENTIFY
+    identify = world.fake.received[1]["d"]
+    assert identify["token"] == world.fake.token
+    assert identify["intents"] & (1 << 15) and not identify["intents"] & (1 << 1)  # content, not members
 
 
 async def test_commands_are_not_synced_again_when_unchanged(tmp_path, monkeypatch) -> None:

@@ -70,6 +70,8 @@ class FakeDiscord:
         self.attachments: dict[str, bytes] = {}
         self._clicked: dict[str, str] = {}
         self.identified = asyncio.Event()
+        self.gateway_query: dict[str, str] = {}  # how the bot connected: v, encoding, compress
+        self.received: list[dict[str, Any]] = []  # gateway payloads from the bot (IDENTIFY, heartbeats)
         self.allow_message_content = True  # False: the portal switch is off, IDENTIFY gets close 4014
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
@@ -177,6 +179,7 @@ class FakeDiscord:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         self._ws = ws
+        self.gateway_query = dict(request.query)
         compress = request.query.get("compress")
         self._compress = zlib.compressobj() if compress == "zlib-stream" else None
         if compress not in (None, "zlib-stream"):
@@ -187,6 +190,7 @@ class FakeDiscord:
             if msg.type != WSMsgType.TEXT:
                 continue
             data = json.loads(msg.data)
+            self.received.append(data)
             op = data.get("op")
             if op == 1:
                 await self._send_op(11, None)
