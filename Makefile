@@ -12,10 +12,10 @@ export TRANSFORMERS_OFFLINE := 1
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install -qq --upgrade pip
 
 $(STAMP): pyproject.toml constraints.txt | $(PY)
-	$(PIP) install --quiet --constraint constraints.txt -e '.[test]'
+	$(PIP) install -qq --constraint constraints.txt -e '.[test]'
 	@touch $@
 
 install: $(STAMP)

@@ -57,7 +57,8 @@ class Library:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self._embedder_arg = embedder
-        self._write = asyncio.Lock()
+        self.write_lock = asyncio.Lock()
+        """Held by every write, so other writers (feeds) never land inside an article's transaction."""
         self.store: Store
         self.vectors: FaissStore
         self.embedder: _LockedEmbedder
@@ -124,7 +125,7 @@ class Library:
     async def ingest_articles(self, articles: Sequence[Article], scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
         """Store articles (embedding in batches); unchanged ones are skipped, changed ones replaced."""
         results: list[IngestResult] = []
-        async with self._write:
+        async with self.write_lock:
             for start in range(0, len(articles), EMBED_BATCH_ARTICLES):
                 results += await self._ingest_batch(articles[start : start + EMBED_BATCH_ARTICLES], scope)
             await self._save_vectors()
@@ -161,22 +162,24 @@ class Library:
         rejected: list[IngestResult] = []
         for path in readers.iter_files(paths):
             try:
-                articles += await asyncio.to_thread(readers.read_path, path)
+                found, bad = readers.partition(await asyncio.to_thread(readers.read_path, path))
             except RejectedInput as exc:
-                rejected.append(IngestResult("rejected", exc.origin, reason=exc.reason))
+                found, bad = [], [exc]
+            articles += found
+            rejected += [_rejection(exc) for exc in bad]
         return rejected + await self.ingest_articles(articles, scope)
 
     async def ingest_bytes(self, name: str, data: bytes, scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
         """Store the articles in an uploaded file (by its name's suffix)."""
         try:
-            articles = await asyncio.to_thread(readers.read_bytes, name, data)
+            articles, bad = readers.partition(await asyncio.to_thread(readers.read_bytes, name, data))
         except RejectedInput as exc:
-            return [IngestResult("rejected", exc.origin, reason=exc.reason)]
-        return await self.ingest_articles(articles, scope)
+            articles, bad = [], [exc]
+        return [_rejection(exc) for exc in bad] + await self.ingest_articles(articles, scope)
 
     async def forget(self, article_id: int, scope: str | None = None) -> bool:
         """Remove an article and all its passages; with `scope`, only an article of that scope."""
-        async with self._write:
+        async with self.write_lock:
             found = await self.store.article(article_id, None if scope is None else (scope,))
             if found is None:
                 return False
@@ -248,6 +251,10 @@ class Library:
 
     async def feedback(self, limit: int = 50, scopes: Sequence[str] | None = None) -> list[dict[str, Any]]:
         return await self.store.feedback(limit, scopes)
+
+
+def _rejection(exc: RejectedInput) -> IngestResult:
+    return IngestResult("rejected", exc.origin, reason=exc.reason)
 
 
 def _in_range(published: str, since: str, until: str) -> bool:

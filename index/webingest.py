@@ -55,11 +55,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _write_lock(lib: "Library") -> asyncio.Lock:
-    """The library's write lock, so feed rows never land inside an article's transaction."""
-    return getattr(lib, "write_lock", None) or lib._write  # noqa: SLF001
-
-
 @contextlib.asynccontextmanager
 async def _session(settings: FetchSettings, fetcher: Fetcher | None) -> AsyncIterator[Fetcher]:
     if fetcher is not None:
@@ -118,7 +113,7 @@ async def add_feed(
             page = await session.get(url, accept=FEED_TYPES)
         feed = await asyncio.to_thread(parse_feed, page.body, page.url)
         title = feed.title
-    async with _write_lock(lib):
+    async with lib.write_lock:
         db = lib.store.db
         row = await (await db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE scope = ? AND url = ?", (scope, url))).fetchone()
         if row:
@@ -153,7 +148,7 @@ async def remove_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None
     """Unsubscribe; articles already taken from the feed stay. False if no such feed (in `scopes`)."""
     if await get_feed(lib, feed_id, scopes) is None:
         return False
-    async with _write_lock(lib):
+    async with lib.write_lock:
         await lib.store.db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
         await lib.store.db.commit()
     return True
@@ -168,7 +163,7 @@ async def _known(lib: "Library", feed_id: int) -> tuple[set[str], set[str]]:
 
 
 async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestResult) -> None:
-    async with _write_lock(lib):
+    async with lib.write_lock:
         await lib.store.db.execute(
             "INSERT OR REPLACE INTO feed_items (feed_id, guid, url, article_id, status, reason, seen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -179,7 +174,7 @@ async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestRe
 
 async def _update_feed(lib: "Library", feed: Subscription, **values: str) -> Subscription:
     values["last_polled"] = _now()
-    async with _write_lock(lib):
+    async with lib.write_lock:
         assignments = ", ".join(f"{key} = ?" for key in values)
         await lib.store.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed.id))
         await lib.store.db.commit()

@@ -150,3 +150,17 @@ async def test_feedback_is_stored_with_question_and_quotes(library: Library) -> 
     assert await library.feedback(scopes=("guild:2",)) == []
     with pytest.raises(ValueError, match="vote must be"):
         await library.record_feedback("q", 5, [])
+
+
+async def test_a_bad_line_in_a_bulk_file_is_rejected_and_the_rest_stored(library: Library, tmp_path: Path) -> None:
+    bulk = tmp_path / "bulk.jsonl"
+    bulk.write_text(
+        '{"title": "Harbour reopens", "text": "The harbour reopened on Monday."}\n'
+        "not json at all\n"
+        '{"title": "Bridge closes", "text": "The old bridge closed for repairs."}\n'
+    )
+    results = await library.ingest_paths([bulk])
+    assert [r.status for r in results] == ["rejected", "added", "added"]
+    assert results[0].origin.endswith("bulk.jsonl:2")
+    uploaded = await library.ingest_bytes("up.jsonl", bulk.read_bytes())
+    assert [r.status for r in uploaded] == ["rejected", "unchanged", "unchanged"]
