@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -78,10 +79,16 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def make_embedder(kind: str) -> Embedder:
-    """Build the embedder a setting names: "torch" (reference), "hash" (tests)."""
+def make_embedder(kind: str, cache_dir: Path | None = None) -> Embedder:
+    """Build the embedder a setting names: "onnx" (int8, cached in `cache_dir`), "torch" (reference), "hash" (tests)."""
     if kind in ("torch", "sentence-transformers"):
         return SentenceTransformerEmbedder()
+    if kind == "onnx":
+        if cache_dir is None:
+            raise ValueError("embedder 'onnx' needs cache_dir (where the exported model is kept)")
+        from index.embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(cache_dir)
     if kind.startswith("hash"):
         return HashEmbedder()
-    raise ValueError(f"unknown embedder {kind!r}: expected 'torch' or 'hash'")
+    raise ValueError(f"unknown embedder {kind!r}: expected 'onnx', 'torch' or 'hash'")
