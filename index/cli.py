@@ -136,6 +136,26 @@ async def _feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@command("backup")
+async def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from .backup import backup
+
+    info = await asyncio.to_thread(backup, settings.home, Path(args.path))
+    print(f"backed up {info.articles} articles ({info.passages} passages) to {info.path}", file=sys.stderr)
+    return 0
+
+
+@command("restore")
+async def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from .backup import restore
+
+    info = await asyncio.to_thread(restore, settings.home, Path(args.path))
+    async with Library(settings):  # migrates an older backup, rebuilds the FAISS index
+        pass
+    print(f"restored {info.articles} articles ({info.passages} passages) from {args.path}", file=sys.stderr)
+    return 0
+
+
 @command("bot")
 async def _bot(args: argparse.Namespace, settings: Settings) -> int:
     from bot.__main__ import run_bot
@@ -162,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="list the 👍/👎 votes given to answers")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("backup", help="copy the database to PATH (safe while the bot runs)")
+    p.add_argument("path", help="backup file (or folder) to write")
+    p = sub.add_parser("restore", help="replace the database with a backup and rebuild the vector index")
+    p.add_argument("path", help="backup file made by `newsdesk backup`")
     sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN)")
     return parser
 

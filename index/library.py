@@ -105,6 +105,7 @@ class Library:
         await self.store.set_meta("embedder", name)
 
     async def _open_vectors(self) -> None:
+        self._data_version = await self.store.data_version()
         stamp = self._stamp(await self.store.get_meta("generation", "0"))
         loaded = await asyncio.to_thread(FaissStore.load, self.index_path, stamp)
         if loaded is not None and len(loaded) == await self.store.passage_count():
@@ -117,8 +118,28 @@ class Library:
         await self._save_vectors()
 
     async def _save_vectors(self) -> None:
-        stamp = self._stamp(await self.store.get_meta("generation", "0"))
-        await asyncio.to_thread(self.vectors.save, self.index_path, stamp)
+        """Save FAISS stamped with the generation it holds (never one another process wrote since)."""
+        while True:
+            await self._follow_other_writers()
+            generation = await self.store.get_meta("generation", "0")
+            if await self.store.data_version() == self._data_version:
+                break
+        await asyncio.to_thread(self.vectors.save, self.index_path, self._stamp(generation))
+
+    async def _follow_other_writers(self) -> None:
+        """Rebuild FAISS from SQLite if another process (an ingest, a restore) committed since we looked.
+
+        Called with `write_lock` held, so none of our own writes sits between its commit and FAISS.
+        """
+        version = await self.store.data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        vectors = FaissStore(self.embedder.inner.dim)
+        for ids, batch in await self.store.all_vectors(self.embedder.inner.dim):
+            await asyncio.to_thread(vectors.add, ids, batch)
+        self.vectors = vectors
+        log.info("the database was changed by another process; rebuilt the vector index: %d passages", len(vectors))
 
     # ---- ingest -------------------------------------------------------------------------
 
@@ -219,6 +240,9 @@ class Library:
     ) -> Answer:
         """Answer with verbatim quotes from the articles in `scopes` (None: every scope)."""
         question = self.check_question(question)
+        if not self.write_lock.locked():  # acquiring a free asyncio.Lock does not yield
+            async with self.write_lock:
+                await self._follow_other_writers()
         query = f"{context.strip()} {question}".strip() if context else question
         qvec = (await self._embed([query]))[0]
         hits = await retrieve(self.store, self.vectors, qvec, query, scopes, k=20)

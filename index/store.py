@@ -213,6 +213,11 @@ class Store:
         )
         await self.db.commit()
 
+    async def data_version(self) -> int:
+        """A number that changes whenever another connection (another process) commits."""
+        row = await (await self.db.execute("PRAGMA data_version")).fetchone()
+        return int(row[0]) if row else 0
+
     async def passage_count(self) -> int:
         row = await (await self.db.execute("SELECT COUNT(*) FROM passages")).fetchone()
         return int(row[0]) if row else 0

@@ -76,7 +76,7 @@ class FaissStore:
     def save(self, path: Path, stamp: dict[str, object]) -> None:
         """Write index and stamp atomically (temporary files, fsync, rename)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # per process: two never share one
         with self._lock:
             faiss.write_index(self._index, str(tmp))
             stamp = {**stamp, "count": int(self._index.ntotal), "dim": self.dim}
@@ -120,7 +120,7 @@ def _fsync(path: Path) -> None:
 
 
 def _write_json_atomic(path: Path, data: dict[str, object]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, sort_keys=True))
     _fsync(tmp)
     os.replace(tmp, path)
