@@ -40,3 +40,13 @@ def real_embedder():  # type: ignore[no-untyped-def]
     from index.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `slow` are skipped unless NEWSDESK_SLOW=1."""
+    if os.environ.get("NEWSDESK_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: set NEWSDESK_SLOW=1 to run")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -27,7 +27,7 @@ def article_text(index: int, paragraphs: int | None = None, seed: int = 0) -> tu
     count = paragraphs or rng.randint(3, 8)
     title = f"Generated dispatch number {index}"
     body = "\n\n".join(paragraph(rng, n, index) for n in range(1, count + 1))
-    text = f"---\ntitle: {title}\nsource: GENERATED\nurl: https://example.org/{seed}/{index}\n---\n{body}\n"
+    text = f"---\ntitle: {title}\nsource: GENERATED\nurl: https://example.org/{index}\n---\n{body}\n"
     return title, text, count
 
 
