@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Awaitable, Callable, Sequence, TextIO
 
 from .config import ConfigError, Settings
+from .events import track
 from .errors import NewsdeskError
 from .library import Library
+from .logs import setup_logging
 from .models import GLOBAL_SCOPE, IngestResult
 from .render import answer_json, answer_text, article_line
 
@@ -58,7 +60,9 @@ def scopes_for(guild: str | None) -> tuple[str, ...]:
 async def _answer(lib: Library, question: str, as_json: bool, out: TextIO, scopes: Sequence[str]) -> bool:
     """Print one answer; a bad question prints its error and returns False."""
     try:
-        answer = await lib.ask(question, scopes=scopes)
+        guild = next((s.removeprefix("guild:") for s in scopes if s.startswith("guild:")), None)
+        with track("ask", guild) as event:
+            answer = event.answer = await lib.ask(question, scopes=scopes)
     except NewsdeskError as exc:
         if as_json:
             print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), file=out)
@@ -156,6 +160,16 @@ async def _restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@command("doctor")
+async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the installation; print what to fix; exit 1 when something must be fixed."""
+    from . import doctor
+
+    checks = await asyncio.to_thread(doctor.run_checks, quick=args.quick)
+    print(doctor.report(checks))
+    return 0 if doctor.healthy(checks) else 1
+
+
 @command("bot")
 async def _bot(args: argparse.Namespace, settings: Settings) -> int:
     from bot.__main__ import run_bot
@@ -166,6 +180,8 @@ async def _bot(args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsdesk", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the library does")
+    parser.add_argument("--log-format", choices=("text", "json"),
+                        help="log lines as text or JSON objects (default: NEWSDESK_LOG_FORMAT, else text)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="store articles from files or folders")
     p.add_argument("paths", nargs="+", help="article files (.txt, .md, ...) or folders of them")
@@ -186,20 +202,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="backup file (or folder) to write")
     p = sub.add_parser("restore", help="replace the database with a backup and rebuild the vector index")
     p.add_argument("path", help="backup file made by `newsdesk backup`")
+    p = sub.add_parser("doctor", help="check the settings, token, data folder, stores and model; say what to fix")
+    p.add_argument("--quick", action="store_true", help="skip loading the model (for health checks)")
     sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         settings = Settings.from_env()
+    except ConfigError as exc:
+        if args.command != "doctor":  # doctor reports bad settings itself, with the fix
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        settings = Settings()
+    level = "INFO" if args.verbose else settings.log_level if args.command == "bot" else "WARNING"
+    setup_logging(level, args.log_format or settings.log_format, secrets=[settings.discord_token])
+    try:
         return asyncio.run(COMMANDS[args.command](args, settings))
     except (ConfigError, NewsdeskError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -39,6 +39,20 @@ def _int(env: Mapping[str, str], key: str, default: int) -> int:
         raise ConfigError(f"{key}={raw!r} is not a whole number") from None
 
 
+def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(key) or choices[0]).strip().lower()
+    if raw not in choices:
+        raise ConfigError(f"{key}={raw!r} is not one of {', '.join(choices)}")
+    return raw
+
+
+def _port(env: Mapping[str, str], key: str) -> int:
+    port = _int(env, key, 0)
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"{key}={port} is not a port number (1-65535, or 0 for off)")
+    return port
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. `discord_token` never appears in repr or str."""
@@ -53,6 +67,9 @@ class Settings:
     admin_role: str = ""
     rate_limit_per_minute: int = 6
     log_level: str = "INFO"
+    log_format: str = "text"  # "text" or "json" (one object per line, for log shippers)
+    metrics_port: int = 0  # Prometheus endpoint port; 0 = off
+    metrics_addr: str = "127.0.0.1"  # address the metrics endpoint listens on
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
@@ -70,6 +87,9 @@ class Settings:
             admin_role=merged.get("NEWSDESK_ADMIN_ROLE") or "",
             rate_limit_per_minute=_int(merged, "NEWSDESK_RATE_LIMIT", cls.rate_limit_per_minute),
             log_level=(merged.get("NEWSDESK_LOG_LEVEL") or "INFO").upper(),
+            log_format=_choice(merged, "NEWSDESK_LOG_FORMAT", ("text", "json")),
+            metrics_port=_port(merged, "NEWSDESK_METRICS_PORT"),
+            metrics_addr=merged.get("NEWSDESK_METRICS_ADDR") or cls.metrics_addr,
         )
 
     def __repr__(self) -> str:

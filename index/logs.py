@@ -1,0 +1,112 @@
+"""Logging set-up: text or JSON lines on stderr, one line per event, secrets never written.
+
+`setup_logging` installs one stderr handler on the root logger with a `RedactSecrets` filter,
+so every record from every library (discord.py, aiohttp, ...) passes through it. `log_event`
+writes the one line an operator reads per question or command: guild, command, latency, outcome.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from datetime import datetime, timezone
+from typing import Any, Iterable, TextIO
+
+REDACTED = "[REDACTED]"
+OUTCOMES = ("answered", "refused", "invalid", "error")
+EVENT_LOGGER = "newsdesk.events"
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces each secret value (the Discord token) in a record's message and traceback."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s and len(s) >= 4]
+
+    def _clean(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        record.msg = self._clean(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+        if record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._clean(record.stack_info)
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, self._clean(value))
+            elif key not in _STANDARD and isinstance(value, dict):
+                setattr(record, key, {k: self._clean(v) if isinstance(v, str) else v for k, v in value.items()})
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, event fields, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(getattr(record, "event", None) or {})
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            data["exception"] = record.exc_text
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(
+    level: str | int = "INFO", fmt: str = "text", secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> logging.Handler:
+    """Replace the root logger's handlers with one on `stream` (stderr) that redacts `secrets`."""
+    if fmt not in ("text", "json"):
+        raise ValueError(f"log format {fmt!r} is not 'text' or 'json'")
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    for old in root.handlers[:]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    try:
+        root.setLevel(level.upper() if isinstance(level, str) else level)
+    except ValueError:
+        root.setLevel(logging.INFO)
+        logging.getLogger(__name__).warning("log level %r is unknown; logging at INFO", level)
+    return handler
+
+
+def log_event(
+    command: str, outcome: str, latency: float, guild: str | int | None = None, **fields: Any
+) -> None:
+    """Log one event line: `command=ask guild=123 outcome=answered latency_ms=84 quotes=2`."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    event: dict[str, Any] = {
+        "command": command, "guild": str(guild) if guild else "", "outcome": outcome,
+        "latency_ms": round(latency * 1000), **fields,
+    }
+    text = " ".join(f"{key}={_text_value(value)}" for key, value in event.items())
+    logger = logging.getLogger(EVENT_LOGGER)
+    logger.log(logging.ERROR if outcome == "error" else logging.INFO, "%s", text, extra={"event": event})
+
+
+def _text_value(value: Any) -> str:
+    text = str(value) if value not in (None, "") else "-"
+    return json.dumps(text, ensure_ascii=False) if any(c.isspace() or c == '"' for c in text) else text
