@@ -10,11 +10,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.announce import AnnounceChannels, announcement, may_announce_in
+from bot.poller import FeedPoller
 from bot.ratelimit import RateLimiter
 from bot.threads import ThreadMemory
 from index.config import Settings
+from index.fetch import FetchSettings
 from index.library import Library
 from index.models import GLOBAL_SCOPE
+from index.webingest import PollResult
 
 log = logging.getLogger(__name__)
 COMMANDS_STAMP = "discord-commands.sha256"
@@ -30,9 +34,13 @@ def intents() -> discord.Intents:
 
 
 class NewsdeskBot(commands.Bot):
-    """Serves every guild it is in; the library is opened outside and passed in."""
+    """Serves every guild it is in; the library is opened outside and passed in.
 
-    def __init__(self, library: Library, settings: Settings, **options: Any) -> None:
+    `fetch` says how urls and feeds are fetched (NEWSDESK_FETCH_*); default: nothing private.
+    """
+
+    def __init__(self, library: Library, settings: Settings, fetch: FetchSettings | None = None,
+                 **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -44,17 +52,43 @@ class NewsdeskBot(commands.Bot):
         self.settings = settings
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self.threads = ThreadMemory()
+        self.fetch = fetch or FetchSettings()
+        self.announce_channels = AnnounceChannels(settings.home)
+        self.poller = FeedPoller(library, self.fetch, settings.feed_poll_minutes, self.announce)
         self.tree.on_error = self._on_app_command_error
         self.synced: bool | None = None  # True when this start pushed commands to Discord
 
     async def setup_hook(self) -> None:
-        from bot.cogs import admin, articles, questions
+        from bot.cogs import admin, articles, feeds, questions
 
         await self.add_cog(questions.Questions(self))
         await self.add_cog(articles.Articles(self))
         await self.add_cog(admin.Admin(self))
+        await self.add_cog(feeds.Feeds(self))
         await self.warm_up()
         await self.sync_commands()
+        self.poller.start(self.wait_until_ready)
+
+    async def close(self) -> None:
+        await self.poller.stop()
+        await super().close()
+
+    async def announce(self, poll: PollResult) -> None:
+        """Post a poll's new articles in the feed's channel (or NEWSDESK_ANNOUNCE_CHANNEL), in its guild only."""
+        text = announcement(poll)
+        channel_id = self.announce_channels.get(poll.feed.id) or self.settings.announce_channel
+        if text is None or not channel_id:
+            return
+        channel = self.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            log.warning("announce channel %d is unknown or not a text channel", channel_id)
+            return
+        guild = getattr(channel, "guild", None)
+        if not may_announce_in(poll.feed, guild.id if guild else None):
+            log.info("not announcing feed %d (%s) in channel %d of another guild", poll.feed.id, poll.feed.scope,
+                     channel_id)
+            return
+        await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
 
     async def warm_up(self) -> None:
         """Run one search so the model is loaded before the bot says it is ready."""

@@ -70,6 +70,8 @@ class Settings:
     log_format: str = "text"  # "text" or "json" (one object per line, for log shippers)
     metrics_port: int = 0  # Prometheus endpoint port; 0 = off
     metrics_addr: str = "127.0.0.1"  # address the metrics endpoint listens on
+    feed_poll_minutes: float = 30.0  # the bot polls feed subscriptions this often; 0 = never
+    announce_channel: int = 0  # channel id where the bot announces new feed articles; 0 = none
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
@@ -90,6 +92,8 @@ class Settings:
             log_format=_choice(merged, "NEWSDESK_LOG_FORMAT", ("text", "json")),
             metrics_port=_port(merged, "NEWSDESK_METRICS_PORT"),
             metrics_addr=merged.get("NEWSDESK_METRICS_ADDR") or cls.metrics_addr,
+            feed_poll_minutes=_float(merged, "NEWSDESK_FEED_POLL_MINUTES", cls.feed_poll_minutes),
+            announce_channel=_int(merged, "NEWSDESK_ANNOUNCE_CHANNEL", cls.announce_channel),
         )
 
     def __repr__(self) -> str:

@@ -14,6 +14,7 @@ from bot.access import guild_scope, may_manage, refusal_for_manage
 from bot.cogs.articles import article_choices
 from index.errors import NewsdeskError
 from index.models import IngestResult
+from index.webingest import ingest_url
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
@@ -77,7 +78,7 @@ class Admin(commands.Cog):
             if file is not None:
                 results = await self.bot.library.ingest_bytes(file.filename, await file.read(), scope=scope)
             else:
-                results = await self._ingest_url(url or "", scope)
+                results = await self._ingest_url((url or "").strip(), scope)
         except NewsdeskError as exc:
             await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
             return
@@ -93,13 +94,7 @@ class Admin(commands.Cog):
     async def _ingest_url(self, url: str, scope: str) -> list[IngestResult]:
         if not url.startswith(("http://", "https://")):
             return [IngestResult("rejected", url, reason="not an http(s) address")]
-        ingest_url = getattr(self.bot.library, "ingest_url", None)
-        try:
-            if ingest_url is None:
-                raise NotImplementedError
-            return await ingest_url(url, scope=scope)
-        except NotImplementedError:
-            return [IngestResult("rejected", url, reason="reading articles from urls is not available yet")]
+        return await ingest_url(self.bot.library, url, scope, self.bot.fetch)
 
     @app_commands.command(name="forget")
     @app_commands.guild_only()

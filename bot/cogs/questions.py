@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.access import question_problem, read_scopes
+from bot.access import question_problem, range_problem, read_scopes
 from bot.ratelimit import slow_down
 from bot.views import AnswerView
 from index.errors import NewsdeskError
@@ -46,11 +46,13 @@ class Questions(commands.Cog):
             return channel
         return None
 
-    async def _answer(self, question: str, guild_id: int | None, channel: object) -> Answer:
+    async def _answer(self, question: str, guild_id: int | None, channel: object,
+                      since: str = "", until: str = "") -> Answer:
         """Ask the library; inside a bot thread, with the thread's previous question as context."""
         thread = self._bot_thread(channel)
         context = self.bot.threads.previous(thread.id, thread.name) if thread else ""
-        answer = await self.bot.library.ask(question, scopes=read_scopes(guild_id), context=context)
+        dates = {key: value for key, value in (("since", since), ("until", until)) if value}
+        answer = await self.bot.library.ask(question, scopes=read_scopes(guild_id), context=context, **dates)
         if thread is not None:
             self.bot.threads.asked(thread.id, question)
         return answer
@@ -96,16 +98,20 @@ class Questions(commands.Cog):
     # ---- /ask ---------------------------------------------------------------------------
 
     @app_commands.command(name="ask")
-    @app_commands.describe(question="What you want to know", private="Only you see the answer (you can share it)")
-    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
+    @app_commands.describe(question="What you want to know", private="Only you see the answer (you can share it)",
+                           since="Only articles published on or after this day (YYYY-MM-DD)",
+                           until="Only articles published on or before this day (YYYY-MM-DD)")
+    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False,
+                  since: str = "", until: str = "") -> None:
         """Ask a question; the answer quotes the stored news articles."""
-        refusal = self._refusal(interaction.user.id, question)
+        refusal = range_problem(since, until) or self._refusal(interaction.user.id, question)
         if refusal:
             await interaction.response.send_message(refusal, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=private, thinking=True)
         try:
-            answer = await self._answer(question.strip(), interaction.guild_id, interaction.channel)
+            answer = await self._answer(question.strip(), interaction.guild_id, interaction.channel,
+                                        since.strip(), until.strip())
         except NewsdeskError as exc:
             await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
             return

@@ -42,6 +42,7 @@ async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | Non
     from bot.client import NewsdeskBot
     from index.config import Settings
     from index.embed import HashEmbedder
+    from index.fetch import FetchSettings
     from index.library import Library
 
     fake = FakeDiscord()
@@ -59,7 +60,7 @@ async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | Non
     assert MANAGE_GUILD  # imported for tests that build their own members
     async with Library(settings, embedder=HashEmbedder()) as library:
         await library.ingest_paths([REPO / "data"])
-        bot = NewsdeskBot(library, settings, guild_ready_timeout=0.05)
+        bot = NewsdeskBot(library, settings, fetch=FetchSettings.from_env(env or {}), guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(settings.discord_token))
         try:
             await asyncio.wait_for(_ready(bot, task), 15)

@@ -270,12 +270,24 @@ class FakeDiscord:
         data["channel_id"] = channel_id
         return ix, data
 
-    def _command(self, name: str, guild_id: str | None) -> dict[str, Any]:
+    def _command(self, name: str, guild_id: str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The synced command `name` ("feeds add": the command and its subcommand, else None)."""
+        top, _, sub = name.partition(" ")
         for scope in (guild_id, None):
             for command in self.commands.get(scope, []):
-                if command["name"] == name:
-                    return command
+                if command["name"] != top:
+                    continue
+                if not sub:
+                    return command, None
+                for option in command.get("options", []):
+                    if option["type"] == 1 and option["name"] == sub:
+                        return command, option
+                raise KeyError(f"/{top} has no subcommand {sub!r}")
         raise KeyError(f"command /{name} was never synced")
+
+    @staticmethod
+    def _nest(sub: dict[str, Any] | None, options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"name": sub["name"], "type": 1, "options": options}] if sub else options
 
     def _options(self, command: dict[str, Any], values: dict[str, Any], focused: str | None
                  ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -287,6 +299,10 @@ class FakeDiscord:
             if types[name] == 11:
                 resolved.setdefault("attachments", {})[value["id"]] = value
                 value = value["id"]
+            if types[name] == 7:  # a channel id: Discord resolves it for the bot
+                channel = {**p.text_channel(value, "channel", self.channel_guild.get(value, "")),
+                           "permissions": str(p.EVERYDAY)}
+                resolved.setdefault("channels", {})[value] = channel
             option = {"name": name, "type": types[name], "value": value}
             if name == focused:
                 option["focused"] = True
@@ -296,9 +312,10 @@ class FakeDiscord:
     async def slash(self, user: User, channel_id: str, name: str, **values: Any) -> Interaction:
         """A user runs /name with option values (attachments as `add_attachment` payloads)."""
         ix, data = self._interaction_base(2, user, channel_id)
-        command = self._command(name, ix.guild_id)
-        options, resolved = self._options(command, values, None)
-        data["data"] = {"id": command["id"], "name": name, "type": 1, "options": options}
+        command, sub = self._command(name, ix.guild_id)
+        options, resolved = self._options(sub or command, values, None)
+        data["data"] = {"id": command["id"], "name": command["name"], "type": 1,
+                        "options": self._nest(sub, options)}
         if resolved:
             data["data"]["resolved"] = resolved
         await self.dispatch("INTERACTION_CREATE", data)
@@ -308,9 +325,10 @@ class FakeDiscord:
                            **values: Any) -> list[dict[str, Any]]:
         """A user types into option `focused` of /name; returns the choices the bot offered."""
         ix, data = self._interaction_base(4, user, channel_id)
-        command = self._command(name, ix.guild_id)
-        options, _ = self._options(command, values, focused)
-        data["data"] = {"id": command["id"], "name": name, "type": 1, "options": options}
+        command, sub = self._command(name, ix.guild_id)
+        options, _ = self._options(sub or command, values, focused)
+        data["data"] = {"id": command["id"], "name": command["name"], "type": 1,
+                        "options": self._nest(sub, options)}
         await self.dispatch("INTERACTION_CREATE", data)
         await self.wait_until(lambda: ix.choices is not None)
         return ix.choices or []
