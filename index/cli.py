@@ -174,7 +174,10 @@ async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 async def _bot(args: argparse.Namespace, settings: Settings) -> int:
     from bot.__main__ import run_bot
 
-    return await run_bot(settings)
+    from .metrics import serve
+
+    async with serve(settings):  # /metrics while the bot runs, when NEWSDESK_METRICS_PORT is set
+        return await run_bot(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
