@@ -5,7 +5,13 @@ import logging
 
 import aiosqlite
 
+from .errors import NewsdeskError
+
 log = logging.getLogger(__name__)
+
+
+class SchemaTooNew(NewsdeskError):
+    """The database was made by a newer version; using it could damage it."""
 
 MIGRATIONS: list[str] = [
     # 1: articles, passages (with their vectors), full-text index, metadata, feedback
@@ -89,6 +95,11 @@ async def migrate(db: aiosqlite.Connection) -> int:
     """Bring the database to the latest version; returns the version it is at now."""
     row = await (await db.execute("PRAGMA user_version")).fetchone()
     version = int(row[0]) if row else 0
+    if version > len(MIGRATIONS):
+        raise SchemaTooNew(
+            f"the database is at schema version {version}, made by a newer Newsdesk; this one knows "
+            f"versions up to {len(MIGRATIONS)}: upgrade Newsdesk (the database is left untouched)"
+        )
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         log.info("migrating database to version %d", number)
         await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
