@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ import discord
 
 from index.config import ConfigError, Settings
 from index.embed import Embedder
+from index.fetch import FetchSettings
+from index.logs import setup_logging
 
 log = logging.getLogger("bot")
 
@@ -23,13 +26,28 @@ NO_INTENT = ("Discord refused the Message Content intent: enable it in the devel
              "Bot page, Privileged Gateway Intents")
 
 
-async def run(settings: Settings, embedder: Embedder | None = None, **options: Any) -> None:
-    """Open the library, then the bot inside it; both are closed on the way out (also on SIGTERM)."""
+def fetch_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> FetchSettings:
+    """NEWSDESK_FETCH_* from `env` (default os.environ), falling back to `.env` like Settings."""
+    merged: dict[str, str] = {}
+    if dotenv is not None and dotenv.is_file():
+        from dotenv import dotenv_values
+
+        merged = {key: value for key, value in dotenv_values(dotenv).items() if value is not None}
+    merged.update(os.environ if env is None else env)
+    return FetchSettings.from_env(merged)
+
+
+async def run(settings: Settings, embedder: Embedder | None = None, fetch: FetchSettings | None = None,
+              **options: Any) -> None:
+    """Open the library and the metrics endpoint (when configured), then the bot inside them;
+    all are closed on the way out (also on SIGTERM)."""
     from bot.client import NewsdeskBot
+    from index import metrics
     from index.library import Library
 
-    async with Library(settings, embedder=embedder) as library:
-        async with NewsdeskBot(library, settings, **options) as bot:
+    async with Library(settings, embedder=embedder) as library, metrics.serve(settings):
+        await metrics.watch_library(library)
+        async with NewsdeskBot(library, settings, fetch=fetch, **options) as bot:
             _close_on_sigterm(bot)
             await bot.start(settings.discord_token)
 
@@ -42,13 +60,18 @@ def _close_on_sigterm(bot: Any) -> None:
         log.debug("cannot handle SIGTERM here")
 
 
-async def run_bot(settings: Settings, embedder: Embedder | None = None, **options: Any) -> int:
-    """Run the bot until it is stopped; a missing or rejected token is one line on stderr, status 2 or 1."""
+async def run_bot(settings: Settings, embedder: Embedder | None = None, fetch: FetchSettings | None = None,
+                  **options: Any) -> int:
+    """Run the bot until it is stopped; a missing or rejected token or a bad setting is one line on
+    stderr, status 2 or 1. `fetch` defaults to NEWSDESK_FETCH_* from the environment and `.env`."""
     if not settings.discord_token:
         print(f"newsdesk bot: {NO_TOKEN}", file=sys.stderr)
         return 2
     try:
-        await run(settings, embedder, **options)
+        await run(settings, embedder, fetch or fetch_settings(), **options)
+    except ConfigError as exc:
+        print(f"newsdesk bot: {exc}", file=sys.stderr)
+        return 2
     except discord.LoginFailure:
         print(f"newsdesk bot: {BAD_TOKEN}", file=sys.stderr)
         return 1
@@ -64,14 +87,16 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     `env` replaces os.environ and `.env` (tests); `argv` is accepted for symmetry and unused.
     """
     del argv  # no options: everything comes from the environment
+    dotenv = Path(".env") if env is None else None
     try:
-        settings = Settings.from_env(env, dotenv=Path(".env") if env is None else None)
+        settings = Settings.from_env(env, dotenv=dotenv)
+        fetch = fetch_settings(env, dotenv)
     except ConfigError as exc:
         print(f"newsdesk bot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(settings.log_level, settings.log_format, secrets=[settings.discord_token])
     try:
-        return asyncio.run(run_bot(settings))
+        return asyncio.run(run_bot(settings, fetch=fetch))
     except KeyboardInterrupt:
         return 130
 

@@ -9,6 +9,7 @@ from typing import Awaitable, Callable, Sequence
 from index.config import ConfigError
 from index.fetch import FetchSettings
 from index.library import Library
+from index.metrics import observe_ingest
 from index.webingest import PollResult, list_feeds, poll_feeds
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class FeedPoller:
                 return []
             polls = await poll_feeds(self.library, self.fetch, feed_ids=feed_ids)
         for poll in polls:
+            observe_ingest(poll.results)
             if poll.status == "error":
                 log.warning("feed %d %s: %s", poll.feed.id, poll.feed.url, poll.reason)
             try:

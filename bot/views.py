@@ -8,6 +8,7 @@ import discord
 
 from bot import render
 from bot.access import write_scope
+from index.events import Event, track
 from index.models import Answer
 
 if TYPE_CHECKING:
@@ -68,7 +69,13 @@ class AnswerView(discord.ui.View):
         await interaction.response.send_message(f"Started {thread.mention}.", ephemeral=True)
 
     async def _vote(self, interaction: discord.Interaction, vote: int) -> None:
+        with track("feedback", interaction.guild_id, question=False) as event:
+            event.fields["vote"] = vote
+            await self._record_vote(interaction, vote, event)
+
+    async def _record_vote(self, interaction: discord.Interaction, vote: int, event: Event) -> None:
         if interaction.user.id in self.voted:
+            event.outcome = "refused"
             await interaction.response.send_message("You already rated this answer, thanks!", ephemeral=True)
             return
         self.voted.add(interaction.user.id)

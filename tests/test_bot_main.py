@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Iterator
 
@@ -9,6 +10,16 @@ import pytest
 
 from bot.__main__ import BAD_TOKEN, NO_INTENT, NO_TOKEN, main
 from fakediscord import FakeDiscord
+
+
+@pytest.fixture(autouse=True)
+def root_logging() -> Iterator[None]:
+    """main() installs its own log handler on the root logger; put pytest's back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture
@@ -32,7 +43,9 @@ async def _started() -> FakeDiscord:
 
 
 def run_main(tmp_path, token: str) -> int:
-    return main([], env={"DISCORD_TOKEN": token, "NEWSDESK_HOME": str(tmp_path), "NEWSDESK_EMBEDDER": "hash"})
+    """main() logs to stderr at NEWSDESK_LOG_LEVEL: ERROR here, so stderr holds only what the user must read."""
+    return main([], env={"DISCORD_TOKEN": token, "NEWSDESK_HOME": str(tmp_path), "NEWSDESK_EMBEDDER": "hash",
+                         "NEWSDESK_LOG_LEVEL": "ERROR"})
 
 
 def test_missing_token_is_one_line(tmp_path, capsys) -> None:

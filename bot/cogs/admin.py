@@ -13,6 +13,8 @@ from bot import render
 from bot.access import guild_scope, may_manage, refusal_for_manage
 from bot.cogs.articles import article_choices
 from index.errors import NewsdeskError
+from index.events import Event, track
+from index.metrics import observe_ingest
 from index.models import IngestResult
 from index.webingest import ingest_url
 
@@ -50,9 +52,10 @@ class Admin(commands.Cog):
     def __init__(self, bot: "NewsdeskBot") -> None:
         self.bot = bot
 
-    async def _refuse(self, interaction: discord.Interaction) -> bool:
+    async def _refuse(self, interaction: discord.Interaction, event: Event) -> bool:
         if allowed(interaction, self.bot.settings.admin_role):
             return False
+        event.outcome, event.fields["reason"] = "refused", "permission"
         await interaction.response.send_message(refusal_for_manage(self.bot.settings.admin_role), ephemeral=True)
         return True
 
@@ -62,16 +65,20 @@ class Admin(commands.Cog):
     async def ingest(self, interaction: discord.Interaction, file: Optional[discord.Attachment] = None,
                      url: Optional[str] = None) -> None:
         """Add an article to this server's library (Manage Server)."""
-        if await self._refuse(interaction):
+        with track("ingest", interaction.guild_id, question=False) as event:
+            await self._ingest(interaction, file, url, event)
+
+    async def _ingest(self, interaction: discord.Interaction, file: Optional[discord.Attachment],
+                      url: Optional[str], event: Event) -> None:
+        if await self._refuse(interaction, event):
             return
-        if (file is None) == (url is None):
-            await interaction.response.send_message("Give either a file or a url (one of them).", ephemeral=True)
-            return
-        if file is not None:
+        problem = "Give either a file or a url (one of them)." if (file is None) == (url is None) else None
+        if file is not None and problem is None:
             problem = self._file_problem(file)
-            if problem:
-                await interaction.response.send_message(problem, ephemeral=True)
-                return
+        if problem:
+            event.outcome = "invalid"
+            await interaction.response.send_message(problem, ephemeral=True)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         scope = guild_scope(interaction.guild_id or 0)
         try:
@@ -80,8 +87,14 @@ class Admin(commands.Cog):
             else:
                 results = await self._ingest_url((url or "").strip(), scope)
         except NewsdeskError as exc:
+            event.outcome = "invalid"
             await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
             return
+        observe_ingest(results)
+        rejected = sum(r.status == "rejected" for r in results)
+        event.fields.update(articles=len(results) - rejected, rejected=rejected)
+        if results and rejected == len(results):
+            event.outcome = "invalid"
         await interaction.edit_original_response(embed=render.notice_embed(summary(results)))
 
     def _file_problem(self, file: discord.Attachment) -> str | None:
@@ -101,7 +114,11 @@ class Admin(commands.Cog):
     @app_commands.describe(article="An article added in this server")
     async def forget(self, interaction: discord.Interaction, article: str) -> None:
         """Remove an article this server added (Manage Server)."""
-        if await self._refuse(interaction):
+        with track("forget", interaction.guild_id, question=False) as event:
+            await self._forget(interaction, article, event)
+
+    async def _forget(self, interaction: discord.Interaction, article: str, event: Event) -> None:
+        if await self._refuse(interaction, event):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)  # removing rewrites the index
         scope = guild_scope(interaction.guild_id or 0)
@@ -110,6 +127,7 @@ class Admin(commands.Cog):
             hits = await self.bot.library.find_articles(article, scopes=(scope,), limit=1)
             found = hits[0] if hits else None
         if found is None or not await self.bot.library.forget(found.id, scope=scope):
+            event.outcome = "refused"
             await interaction.edit_original_response(
                 content=f"No article added in this server matches “{render.cut(article, 200)}”. "
                 "Shipped articles can't be removed.")

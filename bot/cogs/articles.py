@@ -10,6 +10,7 @@ from discord.ext import commands
 from bot import render
 from bot.access import read_scopes
 from bot.views import pager
+from index.events import track
 from index.models import StoredArticle
 
 if TYPE_CHECKING:
@@ -52,14 +53,16 @@ class Articles(commands.Cog):
     @app_commands.describe(query="Title or keywords of the article")
     async def article(self, interaction: discord.Interaction, query: str) -> None:
         """Show a stored article: title, source, date, url and its paragraphs."""
-        await interaction.response.defer(thinking=True)
-        found = await resolve_article(self.bot, query, read_scopes(interaction.guild_id))
-        if found is None:
-            text = f"No stored article here matches “{render.cut(query, 200)}”. Try /sources to see them all."
-            await interaction.edit_original_response(embed=render.notice_embed(text))
-            return
-        pages = render.article_pages(found, await self.bot.library.passages(found.id))
-        await interaction.edit_original_response(embed=pages[0], view=pager(pages))
+        with track("article", interaction.guild_id, question=False) as event:
+            await interaction.response.defer(thinking=True)
+            found = await resolve_article(self.bot, query, read_scopes(interaction.guild_id))
+            if found is None:
+                event.outcome = "refused"
+                text = f"No stored article here matches “{render.cut(query, 200)}”. Try /sources to see them all."
+                await interaction.edit_original_response(embed=render.notice_embed(text))
+                return
+            pages = render.article_pages(found, await self.bot.library.passages(found.id))
+            await interaction.edit_original_response(embed=pages[0], view=pager(pages))
 
     @article.autocomplete("query")
     async def _article_query(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -68,7 +71,8 @@ class Articles(commands.Cog):
     @app_commands.command(name="sources")
     async def sources(self, interaction: discord.Interaction) -> None:
         """List the articles you can ask about here."""
-        await interaction.response.defer(thinking=True)
-        found = await self.bot.library.articles(scopes=read_scopes(interaction.guild_id))
-        pages = render.sources_pages(found, where(interaction.guild))
-        await interaction.edit_original_response(embed=pages[0], view=pager(pages))
+        with track("sources", interaction.guild_id, question=False):
+            await interaction.response.defer(thinking=True)
+            found = await self.bot.library.articles(scopes=read_scopes(interaction.guild_id))
+            pages = render.sources_pages(found, where(interaction.guild))
+            await interaction.edit_original_response(embed=pages[0], view=pager(pages))

@@ -13,6 +13,7 @@ from bot import render
 from bot.access import guild_scope, refusal_for_manage
 from bot.cogs.admin import allowed
 from index.errors import RejectedInput
+from index.events import Event, track
 from index.webingest import Subscription, add_feed, list_feeds, remove_feed
 
 if TYPE_CHECKING:
@@ -48,9 +49,10 @@ class Feeds(commands.GroupCog, group_name="feeds"):
     def _scope(self, interaction: discord.Interaction) -> str:
         return guild_scope(interaction.guild_id or 0)
 
-    async def _refuse(self, interaction: discord.Interaction) -> bool:
+    async def _refuse(self, interaction: discord.Interaction, event: Event) -> bool:
         if allowed(interaction, self.bot.settings.admin_role):
             return False
+        event.outcome, event.fields["reason"] = "refused", "permission"
         await interaction.response.send_message(refusal_for_manage(self.bot.settings.admin_role, "feeds"),
                                                 ephemeral=True)
         return True
@@ -65,15 +67,22 @@ class Feeds(commands.GroupCog, group_name="feeds"):
     async def add(self, interaction: discord.Interaction, url: str,
                   announce: Optional[discord.TextChannel] = None) -> None:
         """Follow a feed: its new articles join this server's library (Manage Server)."""
-        if await self._refuse(interaction):
+        with track("feeds add", interaction.guild_id, question=False) as event:
+            await self._add(interaction, url, announce, event)
+
+    async def _add(self, interaction: discord.Interaction, url: str, announce: Optional[discord.TextChannel],
+                   event: Event) -> None:
+        if await self._refuse(interaction, event):
             return
         if announce is not None and announce.guild.id != interaction.guild_id:
+            event.outcome = "invalid"
             await interaction.response.send_message("Pick a channel of this server to announce in.", ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)  # fetches the feed once
         try:
             feed = await add_feed(self.bot.library, url.strip(), self._scope(interaction), self.bot.fetch)
         except RejectedInput as exc:
+            event.outcome = "invalid"
             await interaction.edit_original_response(
                 content=render.cut(f"Could not follow <{exc.origin}>: {exc.reason}", render.MESSAGE_CHARS))
             return
@@ -89,25 +98,31 @@ class Feeds(commands.GroupCog, group_name="feeds"):
     @app_commands.command(name="list")
     async def list_(self, interaction: discord.Interaction) -> None:
         """The feeds this server follows."""
-        feeds = await list_feeds(self.bot.library, (self._scope(interaction),))
-        if not feeds:
-            text = "This server follows no feeds. Add one with `/feeds add url:`."
-        else:
-            lines = [feed_line(f, self.bot.announce_channels.get(f.id)) for f in feeds]
-            text = "\n".join(lines) + f"\n\nPolled {self._schedule()}."
-        await interaction.response.send_message(embed=render.notice_embed(text), ephemeral=True)
+        with track("feeds list", interaction.guild_id, question=False):
+            feeds = await list_feeds(self.bot.library, (self._scope(interaction),))
+            if not feeds:
+                text = "This server follows no feeds. Add one with `/feeds add url:`."
+            else:
+                lines = [feed_line(f, self.bot.announce_channels.get(f.id)) for f in feeds]
+                text = "\n".join(lines) + f"\n\nPolled {self._schedule()}."
+            await interaction.response.send_message(embed=render.notice_embed(text), ephemeral=True)
 
     @app_commands.command(name="remove")
     @app_commands.describe(feed="A feed this server follows")
     async def remove(self, interaction: discord.Interaction, feed: str) -> None:
         """Stop following a feed; articles already taken stay (Manage Server)."""
-        if await self._refuse(interaction):
+        with track("feeds remove", interaction.guild_id, question=False) as event:
+            await self._remove(interaction, feed, event)
+
+    async def _remove(self, interaction: discord.Interaction, feed: str, event: Event) -> None:
+        if await self._refuse(interaction, event):
             return
         scopes = (self._scope(interaction),)
         found = None
         if feed.strip().isdigit():
             found = next((f for f in await list_feeds(self.bot.library, scopes) if f.id == int(feed)), None)
         if found is None or not await remove_feed(self.bot.library, found.id, scopes):
+            event.outcome = "refused"
             await interaction.response.send_message(
                 f"This server follows no feed “{escape_markdown(render.cut(feed, 200))}”; see `/feeds list`.",
                 ephemeral=True)

@@ -14,6 +14,7 @@ from bot.access import question_problem, range_problem, read_scopes
 from bot.ratelimit import slow_down
 from bot.views import AnswerView
 from index.errors import NewsdeskError
+from index.events import Event, track
 from index.models import Answer
 
 if TYPE_CHECKING:
@@ -30,15 +31,21 @@ class Questions(commands.Cog):
 
     # ---- shared -------------------------------------------------------------------------
 
-    def _refusal(self, user_id: int, question: str) -> str | None:
-        """Why this question is not answered now (too long, too fast); None to go ahead."""
+    def _refusal(self, user_id: int, question: str) -> tuple[str, str] | None:
+        """Why this question is not answered now: (outcome, text) when too long or too fast; else None."""
         problem = question_problem(question, self.bot.settings.max_question_chars)
         if problem:
-            return problem
+            return "invalid", problem
         wait = self.bot.limiter.hit(user_id)
         if wait:
-            return slow_down(wait, self.bot.limiter.per_minute)
+            return "refused", slow_down(wait, self.bot.limiter.per_minute)
         return None
+
+    def _command(self, message: discord.Message) -> str:
+        """How a message question arrived, for the event log: thread, dm or mention."""
+        if self._bot_thread(message.channel) is not None:
+            return "thread"
+        return "dm" if isinstance(message.channel, discord.DMChannel) else "mention"
 
     def _bot_thread(self, channel: object) -> discord.Thread | None:
         user = self.bot.user
@@ -77,20 +84,29 @@ class Questions(commands.Cog):
         question = self._question_in(message)
         if question is None:
             return
+        guild_id = message.guild.id if message.guild else None
+        with track(self._command(message), guild_id) as event:
+            await self._reply(message, question, event)
+
+    async def _reply(self, message: discord.Message, question: str, event: Event) -> None:
         refusal = self._refusal(message.author.id, question)
         if refusal:
-            await message.reply(refusal)
+            event.outcome = refusal[0]
+            await message.reply(refusal[1])
             return
         try:
             async with message.channel.typing():
                 answer = await self._answer(question, message.guild.id if message.guild else None, message.channel)
         except NewsdeskError as exc:
+            event.outcome = "invalid"
             await message.reply(render.cut(str(exc), render.MESSAGE_CHARS))
             return
-        except Exception:
+        except Exception as exc:
+            event.outcome, event.fields["error"] = "error", type(exc).__name__
             log.exception("answering %r failed", question)
             await message.reply("Sorry, something went wrong while searching. Please try again later.")
             return
+        event.answer = answer
         threadable = isinstance(message.channel, discord.TextChannel)
         view = AnswerView(self.bot, answer, private=False, threadable=threadable)
         await message.reply(embed=render.answer_embed(answer), view=view)
@@ -104,17 +120,22 @@ class Questions(commands.Cog):
     async def ask(self, interaction: discord.Interaction, question: str, private: bool = False,
                   since: str = "", until: str = "") -> None:
         """Ask a question; the answer quotes the stored news articles."""
-        refusal = range_problem(since, until) or self._refusal(interaction.user.id, question)
-        if refusal:
-            await interaction.response.send_message(refusal, ephemeral=True)
-            return
-        await interaction.response.defer(ephemeral=private, thinking=True)
-        try:
-            answer = await self._answer(question.strip(), interaction.guild_id, interaction.channel,
-                                        since.strip(), until.strip())
-        except NewsdeskError as exc:
-            await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
-            return
-        threadable = isinstance(interaction.channel, discord.TextChannel)
-        view = AnswerView(self.bot, answer, private=private, threadable=threadable)
-        await interaction.edit_original_response(embed=render.answer_embed(answer), view=view)
+        with track("ask", interaction.guild_id) as event:
+            bad_dates = range_problem(since, until)
+            refusal = ("invalid", bad_dates) if bad_dates else self._refusal(interaction.user.id, question)
+            if refusal:
+                event.outcome = refusal[0]
+                await interaction.response.send_message(refusal[1], ephemeral=True)
+                return
+            await interaction.response.defer(ephemeral=private, thinking=True)
+            try:
+                answer = await self._answer(question.strip(), interaction.guild_id, interaction.channel,
+                                            since.strip(), until.strip())
+            except NewsdeskError as exc:
+                event.outcome = "invalid"
+                await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
+                return
+            event.answer = answer
+            threadable = isinstance(interaction.channel, discord.TextChannel)
+            view = AnswerView(self.bot, answer, private=private, threadable=threadable)
+            await interaction.edit_original_response(embed=render.answer_embed(answer), view=view)
