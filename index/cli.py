@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Awaitable, Callable, Sequence, TextIO
 
+from . import cli_feeds
 from .config import ConfigError, Settings
 from .events import track
 from .errors import NewsdeskError
@@ -45,9 +46,14 @@ def _print_results(results: Sequence[IngestResult], quiet: bool) -> None:
 
 @command("ingest")
 async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    urls = [p for p in args.paths if cli_feeds.is_url(p)]
+    paths = [Path(p) for p in args.paths if not cli_feeds.is_url(p)]
+    scope = scopes_for(args.guild)[-1]
     async with Library(settings) as lib:
-        results = await lib.ingest_paths([Path(p) for p in args.paths], scopes_for(args.guild)[-1])
-    missing = [p for p in args.paths if not Path(p).exists()]
+        results = await lib.ingest_paths(paths, scope)
+        if urls:
+            results += await cli_feeds.ingest_urls(lib, urls, scope, cli_feeds.fetch_settings())
+    missing = [p for p in paths if not p.exists()]
     _print_results(results, args.quiet)
     return 1 if missing or any(r.status == "rejected" for r in results) else 0
 
@@ -180,14 +186,17 @@ async def _bot(args: argparse.Namespace, settings: Settings) -> int:
         return await run_bot(settings)
 
 
+COMMANDS["feeds"] = cli_feeds.run_feeds
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsdesk", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the library does")
     parser.add_argument("--log-format", choices=("text", "json"),
                         help="log lines as text or JSON objects (default: NEWSDESK_LOG_FORMAT, else text)")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", help="store articles from files or folders")
-    p.add_argument("paths", nargs="+", help="article files (.txt, .md, ...) or folders of them")
+    p = sub.add_parser("ingest", help="store articles from files, folders or web pages")
+    p.add_argument("paths", nargs="+", help="article files (.txt, .md, .html, .json, .jsonl), folders of them, or http(s) urls")
     p.add_argument("-q", "--quiet", action="store_true", help="print only rejections")
     p.add_argument("--guild", help="store them for this Discord guild (id) only")
     p = sub.add_parser("ask", help="answer a question with quotes ('-' reads one per line from stdin)")
@@ -208,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check the settings, token, data folder, stores and model; say what to fix")
     p.add_argument("--quick", action="store_true", help="skip loading the model (for health checks)")
     sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN)")
+    cli_feeds.add_parsers(sub)
     return parser
 
 

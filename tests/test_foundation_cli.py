@@ -84,3 +84,10 @@ def test_real_model_quotes_who_accompanies_putin_and_refuses_france(tmp_path: Pa
     assert france["reason"] == "not found in the stored articles"
     text = newsdesk(home, "ask", "What is the capital of France?", embedder="torch")
     assert "Not found in the stored articles" in text.stdout
+
+
+def test_ingest_takes_urls_and_refuses_private_addresses(tmp_path: Path) -> None:
+    run = newsdesk(tmp_path / "home", "ingest", "http://169.254.169.254/latest/meta-data", str(SHIPPED))
+    assert run.returncode == 1
+    assert "rejected  http://169.254.169.254/latest/meta-data: refused address" in run.stderr
+    assert "1 added, 0 unchanged, 0 replaced, 1 rejected" in run.stderr
