@@ -16,6 +16,7 @@ import numpy as np
 
 from . import readers
 from .answer import compose
+from .clean import normalize_line
 from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import BadQuestion, RejectedInput
@@ -227,7 +228,7 @@ class Library:
     def check_question(self, question: str) -> str:
         """The question stripped, or BadQuestion naming what is wrong with it."""
         question = question.strip()
-        if not question:
+        if not normalize_line(question):  # also only zero-width spaces or control characters
             raise BadQuestion("the question is empty; ask something about the stored articles")
         cap = self.settings.max_question_chars
         if len(question) > cap:
