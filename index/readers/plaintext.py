@@ -74,10 +74,14 @@ def _clean_lines(blocks: list[list[str]], meta: dict[str, str]) -> list[list[str
                     out.append(kept)
                 return out
             source = _SOURCE_LINE.match(line)
+            banner = seen_source and line.upper() == line and len(line) <= _HEADING_MAX
+            if (source or banner) and kept:  # never join the lines around a dropped one
+                out.append(kept)
+                kept = []
             if source:
                 meta.setdefault("source", source.group(1).strip())
                 seen_source = True
-            elif seen_source and line.upper() == line and len(line) <= _HEADING_MAX:
+            elif banner:
                 continue  # network banner after the source line, e.g. "ALJAZEERA MEDIA NETWORK"
             elif not out and not kept and _JUNK_LINE.match(line):
                 continue  # template junk before the title
