@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from . import health
 from .config import ConfigError, Settings, _read_dotenv
 from .embed import Embedder, make_embedder
 from .fetch import FetchSettings, check_url
@@ -262,6 +264,19 @@ def check_model(settings: Settings, factory: EmbedderFactory = default_factory) 
     return ok(name, f"{embedder.name} loads offline ({embedder.dim} dimensions)")
 
 
+def check_heartbeat(home: Path, now: float | None = None) -> Check:
+    """A running bot beats every minute while connected to Discord; a stale beat means it is not."""
+    name = "bot"
+    beat = health.last_beat(home)
+    if beat is None:
+        return ok(name, "not running (no heartbeat)")
+    age = (time.time() if now is None else now) - beat
+    if age > health.MAX_AGE:
+        return fail(name, f"the bot's last heartbeat is {age / 60:.0f} minute(s) old: it is stuck or cannot reach "
+                    "Discord", f"read its log; restart it. If it is stopped on purpose, delete {home / health.HEARTBEAT}")
+    return ok(name, f"connected to Discord ({age:.0f} s since its last heartbeat)")
+
+
 def check_metrics(settings: Settings) -> Check:
     if not settings.metrics_port:
         return ok("metrics", "off (set NEWSDESK_METRICS_PORT to serve /metrics)")
@@ -297,6 +312,7 @@ def run_checks(
     except ValueError:
         pass  # already reported by check_settings
     checks.append(check_metrics(settings))
+    checks.append(check_heartbeat(settings.home))
     if not quick:
         checks.append(check_model(settings, factory))
     return checks

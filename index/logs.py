@@ -16,6 +16,7 @@ from typing import Any, Iterable, TextIO
 REDACTED = "[REDACTED]"
 OUTCOMES = ("answered", "refused", "invalid", "error")
 EVENT_LOGGER = "newsdesk.events"
+_HANDLER_NAME = "newsdesk"
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -71,17 +72,35 @@ class JsonFormatter(logging.Formatter):
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at each record (it may be replaced after set-up)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 def setup_logging(
     level: str | int = "INFO", fmt: str = "text", secrets: Iterable[str] = (), stream: TextIO | None = None
 ) -> logging.Handler:
-    """Replace the root logger's handlers with one on `stream` (stderr) that redacts `secrets`."""
+    """Give the root logger one handler on `stream` (default: stderr) that redacts `secrets`.
+
+    Replaces the handler an earlier call installed; other handlers (a test's capture) stay."""
     if fmt not in ("text", "json"):
         raise ValueError(f"log format {fmt!r} is not 'text' or 'json'")
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RedactSecrets(secrets))
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    for old in root.handlers[:]:
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         root.removeHandler(old)
     root.addHandler(handler)
     try:

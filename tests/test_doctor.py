@@ -1,6 +1,7 @@
 """`newsdesk doctor`: each problem it reports, with its fix, on a data folder in tmp_path."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import sqlite3
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import doctor
+from index import doctor, health
 from index.cli import main
 from index.config import Settings
 from index.embed import HashEmbedder
@@ -182,3 +183,23 @@ def test_newsdesk_doctor_reports_settings_that_stop_every_other_command(tmp_path
     assert main(["articles"]) == 2
     assert main(["doctor", "--quick"]) == 1
     assert "FAIL  settings: NEWSDESK_METRICS_PORT=99999 is not a port number" in capsys.readouterr().out
+
+
+def test_a_bot_whose_heartbeat_is_stale_is_reported(tmp_path: Path) -> None:
+    assert doctor.check_heartbeat(tmp_path).detail == "not running (no heartbeat)"
+    health.beat(tmp_path, now=1_000_000.0)
+    assert doctor.check_heartbeat(tmp_path, now=1_000_060.0).level == "ok"
+    stale = doctor.check_heartbeat(tmp_path, now=1_000_000.0 + 600)
+    assert stale.level == "fail" and "10 minute(s) old" in stale.detail and "restart" in stale.fix
+    assert "bot" in failures(checks(tmp_path, quick=True))  # the container health check sees it
+
+
+async def test_the_heartbeat_task_beats_while_ready_and_clears_when_stopped(tmp_path: Path) -> None:
+    task = asyncio.create_task(health.heartbeat(tmp_path, lambda: True, every=0.01))
+    while health.last_beat(tmp_path) is None:
+        await asyncio.sleep(0.01)
+    assert doctor.check_heartbeat(tmp_path).level == "ok"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert health.last_beat(tmp_path) is None
