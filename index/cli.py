@@ -180,10 +180,7 @@ async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 async def _bot(args: argparse.Namespace, settings: Settings) -> int:
     from bot.__main__ import run_bot
 
-    from .metrics import serve
-
-    async with serve(settings):  # /metrics while the bot runs, when NEWSDESK_METRICS_PORT is set
-        return await run_bot(settings)
+    return await run_bot(settings)
 
 
 COMMANDS["feeds"] = cli_feeds.run_feeds
