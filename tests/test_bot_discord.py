@@ -57,6 +57,7 @@ async def test_login_syncs_the_slash_commands(world: World) -> None:
     assert commands["ask"]["description"].startswith("Ask a question")
     assert [o["name"] for o in commands["ask"]["options"]] == ["question", "private", "since", "until"]
     assert [o["name"] for o in commands["feeds"]["options"]] == ["add", "list", "remove"]
+    assert commands["feeds"]["contexts"] == [0] == commands["ingest"]["contexts"]  # servers only, never DMs
     assert {o["name"]: o["type"] for o in commands["ingest"]["options"]} == {"file": 11, "url": 3}
     assert commands["article"]["options"][0]["autocomplete"] is True
     assert world.bot.synced is True
