@@ -1,6 +1,8 @@
 """The Discord client: intents, cogs, command sync, warm-up and error replies."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -16,6 +18,7 @@ from bot.ratelimit import RateLimiter
 from bot.threads import ThreadMemory
 from index.config import Settings
 from index.fetch import FetchSettings
+from index.health import heartbeat
 from index.library import Library
 from index.models import GLOBAL_SCOPE
 from index.webingest import PollResult
@@ -55,6 +58,7 @@ class NewsdeskBot(commands.Bot):
         self.fetch = fetch or FetchSettings()
         self.announce_channels = AnnounceChannels(settings.home)
         self.poller = FeedPoller(library, self.fetch, settings.feed_poll_minutes, self.announce)
+        self._heartbeat: asyncio.Task[None] | None = None
         self.tree.on_error = self._on_app_command_error
         self.synced: bool | None = None  # True when this start pushed commands to Discord
 
@@ -71,6 +75,10 @@ class NewsdeskBot(commands.Bot):
 
     async def close(self) -> None:
         await self.poller.stop()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
         await super().close()
 
     async def announce(self, poll: PollResult) -> None:
@@ -114,7 +122,10 @@ class NewsdeskBot(commands.Bot):
         log.info("synced %d slash commands", len(synced))
 
     async def on_ready(self) -> None:
+        """Also start the heartbeat file `newsdesk doctor` (the container health check) reads."""
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+        if self._heartbeat is None:
+            self._heartbeat = asyncio.create_task(heartbeat(self.settings.home, self.is_ready))
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: the Questions cog listens for mentions and thread messages."""

@@ -130,3 +130,15 @@ async def test_run_bot_serves_metrics_counting_the_questions(tmp_path, monkeypat
         await fake.stop()
     with pytest.raises(aiohttp.ClientConnectionError):
         await scrape(port)
+
+
+async def test_the_heartbeat_file_is_written_while_connected_and_removed_on_close(tmp_path, monkeypatch) -> None:
+    from index.health import last_beat
+
+    async with running_bot(tmp_path, monkeypatch) as w:
+        for _ in range(100):
+            if last_beat(tmp_path):
+                break
+            await asyncio.sleep(0.02)
+        assert last_beat(tmp_path)
+    assert last_beat(tmp_path) is None
