@@ -1,0 +1,1 @@
+"""`python -m bench` (`make bench`): measured speed and retrieval quality, written to docs/BENCHMARKS.md."""

@@ -1,0 +1,208 @@
+"""`python -m bench [--quick]`: run every benchmark, print the tables, write docs/BENCHMARKS.md."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.data import BBC, ROOT, SQUAD
+
+BACKENDS = ("onnx", "torch")
+QUESTION = "who accompanies Putin?"
+
+
+class Skipped(Exception):
+    """A part could not run; the message says why (it goes into the report)."""
+
+
+def worker(task: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return its JSON result."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.worker", task, json.dumps(args)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise Skipped(f"`{task}` worker failed: {tail[0]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_of(runs: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def part_embedding(quick: bool, runs: int) -> str:
+    if not BBC.is_dir():
+        raise Skipped(f"{BBC} is absent")
+    paragraphs = 300 if quick else 2000
+    results: dict[str, list[dict[str, Any]]] = {b: [] for b in BACKENDS}
+    for _ in range(runs):  # interleaved, so a busy moment hits both backends alike
+        for backend in BACKENDS:
+            results[backend].append(worker("embed", {"backend": backend, "paragraphs": paragraphs}))
+    rows = []
+    for backend in BACKENDS:
+        r = results[backend]
+        rows.append([r[0]["name"], median_of(r, "rate"), median_of(r, "startup_s"),
+                     median_of(r, "question_p50_ms"), max(x["peak_rss_mb"] for x in r),
+                     str(any(x["torch_imported"] for x in r))])
+    ratio = rows[0][1] / rows[1][1]
+    return (
+        f"BBC paragraphs (a spread of {paragraphs:,} of the corpus's {10547:,}, ~100 tokens each), "
+        f"median of {runs} fresh processes per backend, interleaved. Start-up = imports + model load + "
+        "first call (the onnx export is cached beforehand).\n\n"
+        + report.table(["backend", "paragraphs/s", "start-up s", "question p50 ms", "peak RSS MB", "torch imported"], rows)
+        + f"\n\n**onnx int8 / torch fp32 throughput: {ratio:.2f}x**"
+    )
+
+
+def part_library(quick: bool) -> str:
+    if not BBC.is_dir():
+        raise Skipped(f"{BBC} is absent")
+    if not (ROOT / "index" / "library.py").is_file():
+        raise Skipped("index/library.py is not there yet")
+    articles = 100 if quick else None
+    rows = []
+    for backend in BACKENDS:
+        with tempfile.TemporaryDirectory(prefix="bench-lib-") as home:
+            r = worker("library", {"backend": backend, "articles": articles, "home": home})
+        rows.append([r["name"], r["articles"], r["passages"], r["ingest_s"], r["rate"],
+                     r["answer_p50_ms"], r["answer_p95_ms"], r["peak_rss_mb"]])
+    ratio = rows[0][4] / rows[1][4] if rows[1][4] else float("nan")
+    return (
+        "`Library.ingest_articles` of the BBC articles into a fresh data folder (SQLite + FAISS, "
+        "everything the CLI does except reading files), then `Library.ask` warm, one question at a "
+        "time (8 generic questions + ~40 headlines). One run per backend.\n\n"
+        + report.table(["backend", "articles", "passages", "ingest s", "passages/s", "answer p50 ms",
+                        "answer p95 ms", "peak RSS MB"], rows)
+        + f"\n\n**end-to-end ingest ratio onnx / torch: {ratio:.2f}x**"
+    )
+
+
+def part_faiss(quick: bool) -> str:
+    if not BBC.is_dir():
+        raise Skipped(f"{BBC} is absent")
+    sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-vec-") as folder:
+        worker("vectors", {"base": 1000 if quick else 4000, "queries": 200, "out": folder})
+        for n in sizes:
+            r = worker("faiss", {"dir": folder, "n": n})
+            rows += [[x["n"], x["index"], x["threads"], x["p50_ms"], x["p95_ms"], x["recall10"],
+                      x["build_s"], x["index_mb"], r["peak_rss_mb"]] for x in r["rows"]]
+    return (
+        "Synthetic passages: each vector is 0.7 x one real BBC paragraph embedding + 0.3 x another + "
+        "noise, re-normalized; 200 real BBC headlines as queries; one query at a time, k=10; "
+        "recall@10 against exact search. IVF nlist = 4 sqrt(N), trained on 40-64 x nlist vectors. "
+        "Peak RSS is the whole worker (vectors + both indexes).\n\n"
+        + report.table(["N", "index", "omp threads", "p50 ms", "p95 ms", "recall@10", "build s",
+                        "index MB", "peak RSS MB"], rows)
+    )
+
+
+def part_cli(runs: int) -> str:
+    newsdesk = shutil.which("newsdesk") or str(ROOT / ".venv" / "bin" / "newsdesk")
+    if not Path(newsdesk).is_file():
+        raise Skipped("the `newsdesk` command is not installed")
+    rows = []
+    for backend in BACKENDS:
+        with tempfile.TemporaryDirectory(prefix="bench-cli-") as home:
+            env = {**os.environ, "NEWSDESK_HOME": home, "NEWSDESK_EMBEDDER": backend, "HF_HUB_OFFLINE": "1"}
+            models = ROOT / "var" / "models"
+            if backend == "onnx" and models.is_dir():  # the export is made once per data folder
+                shutil.copytree(models, Path(home) / "models")
+            ingest = subprocess.run([newsdesk, "ingest", "--quiet", str(ROOT / "data")], env=env,
+                                    capture_output=True, text=True, check=False)
+            if ingest.returncode != 0:
+                raise Skipped(f"`newsdesk ingest` with {backend} failed: {ingest.stderr.strip()[-200:]}")
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                done = subprocess.run([newsdesk, "ask", QUESTION], env=env, capture_output=True, text=True, check=False)
+                times.append(time.perf_counter() - start)
+                if done.returncode != 0:
+                    raise Skipped(f"`newsdesk ask` with {backend} failed: {done.stderr.strip()[-200:]}")
+        rows.append([backend, statistics.median(times), min(times), max(times)])
+    return (
+        f'`newsdesk ask "{QUESTION}"` from a shell on a data folder holding the shipped `data/` '
+        f"(start-up included), median of {runs} runs.\n\n"
+        + report.table(["NEWSDESK_EMBEDDER", "wall s median", "min", "max"], rows)
+    )
+
+
+def part_squad(quick: bool) -> str:
+    if not SQUAD.is_file():
+        raise Skipped(f"{SQUAD} is absent")
+    questions = 1000 if quick else None
+    rows = []
+    for backend in BACKENDS:
+        r = worker("squad", {"backend": backend, "questions": questions})
+        rows.append([r["name"], r["questions"], r["paragraphs"], r["r1"], r["r5"], r["mrr"], r["embed_s"]])
+    delta = rows[0][3] - rows[1][3]
+    return (
+        "Dense-only retrieval of the gold paragraph among all SQuAD v1.1 dev paragraphs "
+        "(exact inner product), same pipeline for both backends.\n\n"
+        + report.table(["backend", "questions", "paragraphs", "R@1", "R@5", "MRR", "embed s"], rows)
+        + f"\n\n**R@1 onnx - fp32: {delta:+.4f}**"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small samples, one run, no 1M index")
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 1)")
+    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss cli squad")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave docs/BENCHMARKS.md alone")
+    args = parser.parse_args()
+    runs = args.runs or (1 if args.quick else 3)
+    worker("embed", {"backend": "onnx", "paragraphs": 1, "question_rounds": 1})  # export once, outside timings
+    parts = {
+        "embedding": ("1. Embedding throughput (BBC)", lambda: part_embedding(args.quick, runs)),
+        "library": ("2. Ingest and answer latency through the library (BBC)", lambda: part_library(args.quick)),
+        "faiss": ("3. Vector search: Flat vs IVF at 10k / 100k / 1M", lambda: part_faiss(args.quick)),
+        "cli": ("4. One-shot `newsdesk ask`", lambda: part_cli(runs)),
+        "squad": ("5. Retrieval quality: SQuAD v1.1 dev", lambda: part_squad(args.quick)),
+    }
+    info = report.machine()
+    started = datetime.now(timezone.utc)
+    load_before = report.load_average()
+    sections = []
+    for key, (title, run) in parts.items():
+        if args.only and key not in args.only:
+            continue
+        print(f"## {title}", flush=True)
+        begun = time.perf_counter()
+        try:
+            body = run()
+        except Skipped as exc:
+            body = f"_Skipped: {exc}_"
+        body += f"\n\n({time.perf_counter() - begun:.0f} s)"
+        print(body + "\n", flush=True)
+        sections.append(f"## {title}\n\n{body}\n")
+    command = "python -m bench" + (" --quick" if args.quick else "") + (f" --runs {args.runs}" if args.runs else "")
+    doc = "\n".join([
+        "# Benchmarks\n",
+        f"Written by `{command}` (`make bench` runs `python -m bench`) on {started:%Y-%m-%d %H:%M} UTC.\n",
+        f"- Machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}",
+        f"- {info['versions']}",
+        f"- Load average (1/5/15 min) before: {load_before}; after: {report.load_average()} "
+        "(other work on the machine makes every figure slower and noisier)\n",
+        *sections,
+    ])
+    if not args.no_write:
+        (ROOT / "docs" / "BENCHMARKS.md").write_text(doc, encoding="utf-8")
+        print("wrote docs/BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()
