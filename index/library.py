@@ -248,7 +248,10 @@ class Library:
         qvec = (await self._embed([query]))[0]
         hits = await retrieve(self.store, self.vectors, qvec, query, scopes, k=20)
         articles = {a.id: a for a in await self._articles_of(hits)}
-        hits = [h for h in hits if _in_range(articles[h.passage.article_id].published, since, until)]
+        hits = [  # an article forgotten or replaced since the search is no longer quoted
+            h for h in hits
+            if h.passage.article_id in articles and _in_range(articles[h.passage.article_id].published, since, until)
+        ]
         searched = len(await self.store.articles(scopes))
         return await asyncio.to_thread(
             compose, question, query, qvec, hits, articles, self.embedder.embed,

@@ -29,10 +29,15 @@ def _article(row: Sequence[Any]) -> StoredArticle:
 
 
 class Store:
-    """One SQLite database; every write is one transaction."""
+    """One SQLite database; every write is one transaction.
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    Writes go through `db`; what users see (articles, passages, search) is read through `reader`,
+    a second connection, so a reader never sees an article whose transaction is still open.
+    """
+
+    def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection | None = None) -> None:
         self.db = db
+        self.reader = reader or db
 
     @classmethod
     async def open(cls, path: Path) -> "Store":
@@ -44,12 +49,17 @@ class Store:
         try:
             await db.execute("PRAGMA busy_timeout=10000")
             await migrate(db)
+            reader = await aiosqlite.connect(path)
         except BaseException:
             await db.close()
             raise
-        return cls(db)
+        await reader.execute("PRAGMA busy_timeout=10000")
+        await reader.execute("PRAGMA query_only=ON")
+        return cls(db, reader)
 
     async def close(self) -> None:
+        if self.reader is not self.db:
+            await self.reader.close()
         await self.db.close()
 
     async def get_meta(self, key: str, default: str = "") -> str:
@@ -125,7 +135,7 @@ class Store:
         if scopes is not None:
             sql += f" WHERE scope IN ({_placeholders(scopes)})"
             params = tuple(scopes)
-        rows = await self.db.execute_fetchall(sql + " ORDER BY id", params)
+        rows = await self.reader.execute_fetchall(sql + " ORDER BY id", params)
         return [_article(r) for r in rows]
 
     async def article(self, article_id: int, scopes: Sequence[str] | None = None) -> StoredArticle | None:
@@ -134,11 +144,11 @@ class Store:
         if scopes is not None:
             sql += f" AND scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
-        row = await (await self.db.execute(sql, params)).fetchone()
+        row = await (await self.reader.execute(sql, params)).fetchone()
         return _article(row) if row else None
 
     async def passages(self, article_id: int) -> list[Passage]:
-        rows = await self.db.execute_fetchall(
+        rows = await self.reader.execute_fetchall(
             "SELECT id, article_id, number, text FROM passages WHERE article_id = ? ORDER BY number",
             (article_id,),
         )
@@ -154,14 +164,14 @@ class Store:
         if scopes is not None:
             sql += f" AND a.scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
-        rows = await self.db.execute_fetchall(sql, params)
+        rows = await self.reader.execute_fetchall(sql, params)
         return {int(r[0]): Passage(*r) for r in rows}
 
     async def vectors_by_id(self, ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
         """Stored vectors of the given passages, in one query."""
         if not ids:
             return {}
-        rows = await self.db.execute_fetchall(
+        rows = await self.reader.execute_fetchall(
             f"SELECT id, vector FROM passages WHERE id IN ({_placeholders(ids)})", tuple(ids)
         )
         return {int(r[0]): np.frombuffer(r[1], dtype=np.float32, count=dim) for r in rows}
@@ -176,7 +186,7 @@ class Store:
             params += tuple(scopes)
         else:
             sql += " WHERE passages_fts MATCH ?"
-        rows = await self.db.execute_fetchall(sql + " ORDER BY bm25(passages_fts) LIMIT ?", params + (limit,))
+        rows = await self.reader.execute_fetchall(sql + " ORDER BY bm25(passages_fts) LIMIT ?", params + (limit,))
         return [(int(r[0]), float(r[1])) for r in rows]
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
@@ -186,7 +196,7 @@ class Store:
             where, params = f" AND scope IN ({_placeholders(scopes)})", tuple(scopes)
         pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE title LIKE ? ESCAPE '\\'{where} ORDER BY title LIMIT ?"
-        rows = await self.db.execute_fetchall(sql, (pattern, *params, limit))
+        rows = await self.reader.execute_fetchall(sql, (pattern, *params, limit))
         return [_article(r) for r in rows]
 
     async def all_vectors(self, dim: int, batch: int = 20000) -> Iterable[tuple[np.ndarray, np.ndarray]]:
@@ -240,6 +250,6 @@ class Store:
         if scopes is not None:
             sql += f" WHERE scope IN ({_placeholders(scopes)})"
             params = tuple(scopes)
-        rows = await self.db.execute_fetchall(sql + " ORDER BY id DESC LIMIT ?", params + (limit,))
+        rows = await self.reader.execute_fetchall(sql + " ORDER BY id DESC LIMIT ?", params + (limit,))
         keys = ("id", "created", "scope", "user_id", "question", "vote", "quotes")
         return [{**dict(zip(keys, r)), "quotes": json.loads(r[6])} for r in rows]
