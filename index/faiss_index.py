@@ -1,0 +1,87 @@
+"""Which FAISS index a library's size calls for: exact Flat while small, IVF past a measured threshold.
+
+Measured by `make bench` (docs/BENCHMARKS.md) on 2 cores, one query at a time with one OpenMP
+thread: Flat costs ~1 ms at 10k, ~12-16 ms at 100k and ~140 ms at 1M; IVF (nlist = 4 sqrt N,
+nprobe 32) stays under 1 ms with recall@10 >= 0.99. Past FLAT_MAX an exact scan eats most of a
+20 ms answer budget, so IVF takes over. The exact vectors stay in SQLite; `recall_at_k` checks an
+approximate index against them. Single queries should run with `faiss.omp_set_num_threads(1)`:
+with two threads on a busy 2-core machine a Flat search at 100k took 56 ms instead of 12 ms.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+FLAT_MAX = 50_000  # passages; above this an IVF index is built
+NPROBE = 32  # lists searched per query: recall@10 0.99+ at 100k and 1M
+TRAIN_PER_LIST = 64  # training vectors per list (FAISS warns below 39)
+
+
+def nlist_for(n: int) -> int:
+    """Inverted lists for `n` vectors: 4 sqrt(n) (1,264 at 100k, 4,000 at 1M)."""
+    return max(16, int(4 * math.sqrt(n)))
+
+
+def build_index(
+    vectors: np.ndarray, ids: np.ndarray, flat_max: int = FLAT_MAX, nprobe: int = NPROBE, seed: int = 0
+) -> faiss.Index:
+    """An inner-product index over unit `vectors` keyed by `ids`: IDMap2(Flat) up to `flat_max`, else IVF-Flat."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    ids = np.ascontiguousarray(ids, dtype=np.int64)
+    if vectors.ndim != 2 or len(vectors) != len(ids):
+        raise ValueError(f"vectors of shape {vectors.shape} do not match {len(ids)} ids")
+    n, dim = vectors.shape
+    if n <= flat_max:
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    else:
+        nlist = nlist_for(n)
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        picks = np.random.default_rng(seed).choice(n, size=min(n, TRAIN_PER_LIST * nlist), replace=False)
+        index.train(vectors[np.sort(picks)])
+        index.nprobe = nprobe
+    index.add_with_ids(vectors, ids)
+    return index
+
+
+def is_approximate(index: faiss.Index) -> bool:
+    return faiss.try_extract_index_ivf(index) is not None
+
+
+def needs_rebuild(index: faiss.Index, n: int, flat_max: int = FLAT_MAX) -> bool:
+    """True when `n` vectors have outgrown the index: Flat past `flat_max`, IVF past 4x its training size."""
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is None:
+        return n > flat_max
+    return n <= flat_max // 2 or nlist_for(n) >= 2 * ivf.nlist
+
+
+def index_ids(index: faiss.Index) -> np.ndarray:
+    """Every id the index holds (IDMap's table, or the IVF lists' ids)."""
+    if hasattr(index, "id_map"):
+        return faiss.vector_to_array(index.id_map).astype(np.int64)
+    ivf = faiss.extract_index_ivf(index)
+    lists = ivf.invlists
+    parts = []
+    for number in range(ivf.nlist):
+        size = lists.list_size(number)
+        if size:
+            parts.append(faiss.rev_swig_ptr(lists.get_ids(number), size).copy())
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+
+def recall_at_k(index: faiss.Index, vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int = 10) -> float:
+    """Share of the exact top-k (brute force over the kept `vectors`) that `index` returns."""
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    _, rows = faiss.knn(queries, np.ascontiguousarray(vectors, dtype=np.float32), k, faiss.METRIC_INNER_PRODUCT)
+    truth = np.asarray(ids)[rows]
+    _, found = index.search(queries, k)
+    return float(np.mean([len(set(f) & set(t)) / k for f, t in zip(found, truth)]))
+
+
+def load_index(path: Path, mmap: bool = False) -> faiss.Index:
+    """Read a saved index; `mmap` maps IVF lists from disk (instant open, read-only use)."""
+    flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
+    return faiss.read_index(str(path), flags)
