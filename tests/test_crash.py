@@ -147,3 +147,33 @@ async def test_sigkill_during_ingest_loses_nothing(tmp_path: Path) -> None:
 @pytest.mark.slow
 async def test_sigkill_during_ingest_many_times(tmp_path: Path) -> None:
     assert await _crash_run(tmp_path, 60, seed=int(os.environ.get("NEWSDESK_CRASH_SEED", "11"))) >= 10
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other-dimension", "stale-count", "no-stamp"])
+async def test_a_damaged_faiss_file_is_detected_logged_and_rebuilt(
+    tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    home = tmp_path / "home"
+    write_articles(tmp_path / "a", 5)
+    async with Library(settings_for(home), embedder=HashEmbedder()) as lib:
+        await lib.ingest_paths([tmp_path / "a"])
+        expected = lib.vectors.ids()
+    index, stamp = home / "vectors.faiss", home / "vectors.faiss.json"
+    if damage == "garbage":
+        index.write_bytes(random.Random(1).randbytes(index.stat().st_size))
+    elif damage == "truncated":
+        index.write_bytes(index.read_bytes()[: index.stat().st_size // 2])
+    elif damage == "empty":
+        index.write_bytes(b"")
+    elif damage == "other-dimension":
+        FaissStore(32).save(index, {"embedder": HashEmbedder().name, "generation": "999"})
+        stamp.write_text(stamp.read_text().replace('"dim": 32', '"dim": 64'))
+    elif damage == "stale-count":
+        stamp.write_text(stamp.read_text().replace('"count": ', '"count": 1'))
+    else:
+        stamp.unlink()
+    caplog.set_level("INFO", logger="index")
+    async with Library(settings_for(home), embedder=HashEmbedder()) as lib:
+        assert lib.vectors.ids() == expected
+    assert any("rebuild" in r.getMessage() or "building it" in r.getMessage() for r in caplog.records)
+    assert check_database(home, _versions([tmp_path / "a"])) == 5
