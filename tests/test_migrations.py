@@ -106,7 +106,7 @@ async def test_a_failing_migration_leaves_the_old_version_and_its_data(settings:
     with pytest.raises(Exception, match="nowhere"):
         async with Library(settings, embedder=HashEmbedder()):
             pass
-    assert _version(path) == 2  # migration 2 applied and committed; the broken 3 rolled back entirely
+    assert _version(path) == len(broken) - 1  # the good ones applied; the broken last one rolled back entirely
     db = sqlite3.connect(path)
     assert db.execute("SELECT name FROM sqlite_master WHERE name = 'extra'").fetchall() == []
     assert db.execute("SELECT COUNT(*) FROM passages").fetchone() == (2,)
