@@ -21,6 +21,27 @@ BACKENDS = ("onnx", "torch")
 QUESTION = "who accompanies Putin?"
 
 
+NOTES = """## How the backends are made
+
+- `onnx` (`index/embed_onnx.py`): the packaged all-MiniLM-L6-v2 traced with `torch.onnx.export`
+  (TorchScript exporter, opset 17, dynamic batch and length), then
+  `onnxruntime.quantization.quantize_dynamic` on the MatMuls: int8 weights per channel with
+  `reduce_range` (about 15% faster here than full-range int8 for cosine 0.992 vs 0.993 to fp32;
+  per-tensor int8 fell to cosine 0.956). Exported once into `<NEWSDESK_HOME>/models/`, named by a key of
+  model, torch, onnx and onnxruntime versions, written to a temporary folder and renamed. Later
+  start-ups import only onnxruntime, tokenizers and numpy. Tokenized with `tokenizers` from the
+  packaged `tokenizer.json`, truncated at 256 tokens like sentence-transformers' `max_seq_length`
+  (the file itself says 128 with fixed padding to 128: both overridden), batches of 8 sorted by
+  length, mean pooling and L2 normalization in numpy. The fp32 export matches torch to cosine 1.0000.
+- Dynamic int8 quantizes activations per batch, so a text embedded alone and inside a batch agree
+  to cosine >= 0.99, not bit for bit.
+- `torch`: sentence-transformers fp32, batch 32, the reference.
+
+Regenerate: `make bench` (about 20-40 minutes) or `.venv/bin/python -m bench --quick`
+(`--only embedding squad ...` for some parts, `--no-write` to leave this file alone).
+"""
+
+
 class Skipped(Exception):
     """A part could not run; the message says why (it goes into the report)."""
 
@@ -45,7 +66,7 @@ def median_of(runs: list[dict[str, Any]], key: str) -> float:
 def part_embedding(quick: bool, runs: int) -> str:
     if not BBC.is_dir():
         raise Skipped(f"{BBC} is absent")
-    paragraphs = 300 if quick else 2000
+    paragraphs = 300 if quick else 1000
     results: dict[str, list[dict[str, Any]]] = {b: [] for b in BACKENDS}
     for _ in range(runs):  # interleaved, so a busy moment hits both backends alike
         for backend in BACKENDS:
@@ -66,12 +87,12 @@ def part_embedding(quick: bool, runs: int) -> str:
     )
 
 
-def part_library(quick: bool) -> str:
+def part_library(quick: bool, limit: int | None) -> str:
     if not BBC.is_dir():
         raise Skipped(f"{BBC} is absent")
     if not (ROOT / "index" / "library.py").is_file():
         raise Skipped("index/library.py is not there yet")
-    articles = 100 if quick else None
+    articles = limit or (100 if quick else None)
     rows = []
     for backend in BACKENDS:
         with tempfile.TemporaryDirectory(prefix="bench-lib-") as home:
@@ -110,33 +131,42 @@ def part_faiss(quick: bool) -> str:
     )
 
 
+def _one_shot(newsdesk: str, backend: str, runs: int) -> list[float]:
+    """Wall times of `newsdesk ask` on a fresh data folder holding the shipped articles."""
+    with tempfile.TemporaryDirectory(prefix="bench-cli-") as home:
+        env = {**os.environ, "NEWSDESK_HOME": home, "NEWSDESK_EMBEDDER": backend, "HF_HUB_OFFLINE": "1"}
+        models = ROOT / "var" / "models"
+        if backend == "onnx" and models.is_dir():  # the export is made once per data folder
+            shutil.copytree(models, Path(home) / "models")
+        ingest = subprocess.run([newsdesk, "ingest", "--quiet", str(ROOT / "data")], env=env,
+                                capture_output=True, text=True, check=False)
+        if ingest.returncode != 0:
+            raise Skipped(f"`newsdesk ingest` failed: {ingest.stderr.strip().splitlines()[-1:]}")
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            done = subprocess.run([newsdesk, "ask", QUESTION], env=env, capture_output=True, text=True, check=False)
+            times.append(time.perf_counter() - start)
+            if done.returncode != 0:
+                raise Skipped(f"`newsdesk ask` failed: {done.stderr.strip().splitlines()[-1:]}")
+    return times
+
+
 def part_cli(runs: int) -> str:
     newsdesk = shutil.which("newsdesk") or str(ROOT / ".venv" / "bin" / "newsdesk")
     if not Path(newsdesk).is_file():
         raise Skipped("the `newsdesk` command is not installed")
-    rows = []
+    rows: list[list[Any]] = []
     for backend in BACKENDS:
-        with tempfile.TemporaryDirectory(prefix="bench-cli-") as home:
-            env = {**os.environ, "NEWSDESK_HOME": home, "NEWSDESK_EMBEDDER": backend, "HF_HUB_OFFLINE": "1"}
-            models = ROOT / "var" / "models"
-            if backend == "onnx" and models.is_dir():  # the export is made once per data folder
-                shutil.copytree(models, Path(home) / "models")
-            ingest = subprocess.run([newsdesk, "ingest", "--quiet", str(ROOT / "data")], env=env,
-                                    capture_output=True, text=True, check=False)
-            if ingest.returncode != 0:
-                raise Skipped(f"`newsdesk ingest` with {backend} failed: {ingest.stderr.strip()[-200:]}")
-            times = []
-            for _ in range(runs):
-                start = time.perf_counter()
-                done = subprocess.run([newsdesk, "ask", QUESTION], env=env, capture_output=True, text=True, check=False)
-                times.append(time.perf_counter() - start)
-                if done.returncode != 0:
-                    raise Skipped(f"`newsdesk ask` with {backend} failed: {done.stderr.strip()[-200:]}")
-        rows.append([backend, statistics.median(times), min(times), max(times)])
+        try:
+            times = _one_shot(newsdesk, backend, runs)
+            rows.append([backend, statistics.median(times), min(times), max(times), ""])
+        except Skipped as exc:
+            rows.append([backend, "-", "-", "-", str(exc).replace("|", "/")])
     return (
         f'`newsdesk ask "{QUESTION}"` from a shell on a data folder holding the shipped `data/` '
         f"(start-up included), median of {runs} runs.\n\n"
-        + report.table(["NEWSDESK_EMBEDDER", "wall s median", "min", "max"], rows)
+        + report.table(["NEWSDESK_EMBEDDER", "wall s median", "min", "max", "error"], rows)
     )
 
 
@@ -162,23 +192,30 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small samples, one run, no 1M index")
     parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 1)")
     parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss cli squad")
+    parser.add_argument("--articles", type=int, help="BBC articles for the library part (default all, quick 100)")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/BENCHMARKS.md alone")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     worker("embed", {"backend": "onnx", "paragraphs": 1, "question_rounds": 1})  # export once, outside timings
     parts = {
         "embedding": ("1. Embedding throughput (BBC)", lambda: part_embedding(args.quick, runs)),
-        "library": ("2. Ingest and answer latency through the library (BBC)", lambda: part_library(args.quick)),
+        "library": ("2. Ingest and answer latency through the library (BBC)", lambda: part_library(args.quick, args.articles)),
         "faiss": ("3. Vector search: Flat vs IVF at 10k / 100k / 1M", lambda: part_faiss(args.quick)),
         "cli": ("4. One-shot `newsdesk ask`", lambda: part_cli(runs)),
         "squad": ("5. Retrieval quality: SQuAD v1.1 dev", lambda: part_squad(args.quick)),
     }
+    command = "python -m bench " + " ".join(sys.argv[1:])
     info = report.machine()
     started = datetime.now(timezone.utc)
     load_before = report.load_average()
     sections = []
+    saved = ROOT / "var" / "bench"
+    saved.mkdir(parents=True, exist_ok=True)
     for key, (title, run) in parts.items():
         if args.only and key not in args.only:
+            earlier = saved / f"{key}.md"  # a part not run now keeps its last result, dated
+            if earlier.is_file():
+                sections.append(earlier.read_text(encoding="utf-8"))
             continue
         print(f"## {title}", flush=True)
         begun = time.perf_counter()
@@ -188,16 +225,20 @@ def main() -> None:
             body = f"_Skipped: {exc}_"
         body += f"\n\n({time.perf_counter() - begun:.0f} s)"
         print(body + "\n", flush=True)
-        sections.append(f"## {title}\n\n{body}\n")
-    command = "python -m bench" + (" --quick" if args.quick else "") + (f" --runs {args.runs}" if args.runs else "")
+        stamp = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load {report.load_average()}"
+        section = f"## {title}\n\n{body} — `{command}`, {stamp}\n"
+        (saved / f"{key}.md").write_text(section, encoding="utf-8")
+        sections.append(section)
     doc = "\n".join([
         "# Benchmarks\n",
-        f"Written by `{command}` (`make bench` runs `python -m bench`) on {started:%Y-%m-%d %H:%M} UTC.\n",
+        f"Written by `{command.strip()}` (`make bench` runs `python -m bench`) on {started:%Y-%m-%d %H:%M} UTC; "
+        "each part ends with the command and time it was measured at.\n",
         f"- Machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}",
         f"- {info['versions']}",
         f"- Load average (1/5/15 min) before: {load_before}; after: {report.load_average()} "
         "(other work on the machine makes every figure slower and noisier)\n",
         *sections,
+        NOTES,
     ])
     if not args.no_write:
         (ROOT / "docs" / "BENCHMARKS.md").write_text(doc, encoding="utf-8")
