@@ -176,6 +176,26 @@ async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if doctor.healthy(checks) else 1
 
 
+@command("eval")
+async def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluate import report, run, summary
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no SQuAD file at {path}", file=sys.stderr)
+        return 2
+    try:
+        outcomes = await run(path, settings, args.limit, progress=not args.quiet)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary(outcomes, settings.min_score)))
+    else:
+        print(report(outcomes, settings.min_score))
+    return 0
+
+
 @command("bot")
 async def _bot(args: argparse.Namespace, settings: Settings) -> int:
     from bot.__main__ import run_bot
@@ -213,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="backup file made by `newsdesk backup`")
     p = sub.add_parser("doctor", help="check the settings, token, data folder, stores and model; say what to fix")
     p.add_argument("--quick", action="store_true", help="skip loading the model (for health checks)")
+    p = sub.add_parser("eval", help="measure answers on a SQuAD-format file (v1.1 or v2.0) in a temporary library")
+    p.add_argument("file", help="SQuAD-format JSON file")
+    p.add_argument("--limit", type=int, help="ask only N questions, spread over the file")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN)")
     cli_feeds.add_parsers(sub)
     return parser

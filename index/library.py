@@ -15,14 +15,15 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import readers
-from .answer import compose
+from .answer import compose, leans_on_person
 from .clean import normalize_line
 from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import BadQuestion, RejectedInput
 from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote, StoredArticle
-from .search import Hit, retrieve
+from .search import Hit, SentenceVectors, retrieve
 from .store import Store
+from .text import sentence_spans
 from .vectors import FaissStore
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class Library:
                 ids, texts = zip(*batch)
                 await self.store.set_vectors(ids, await self._embed(texts))
                 last = ids[-1]
+            await self.store.clear_sentences()
         await self.store.set_meta("embedder", name)
 
     async def _open_vectors(self) -> None:
@@ -174,6 +176,8 @@ class Library:
             )
             await asyncio.to_thread(self.vectors.remove, removed)
             await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
+            own_passages = [Passage(i, article_id, n, t) for n, (i, t) in enumerate(zip(ids, article.paragraphs), 1)]
+            await self.sentence_vectors(own_passages, locked=True)
             status = "replaced" if replace_id else "added"
             results.append(IngestResult(status, article.origin, article.title, article_id, len(ids)))
         return results
@@ -240,23 +244,63 @@ class Library:
         context: str = "", since: str = "", until: str = "",
     ) -> Answer:
         """Answer with verbatim quotes from the articles in `scopes` (None: every scope)."""
+        answer, _ = await self.ask_ranked(question, scopes, context=context, since=since, until=until)
+        return answer
+
+    async def ask_ranked(
+        self, question: str, scopes: Sequence[str] | None = (GLOBAL_SCOPE,), *,
+        context: str = "", since: str = "", until: str = "",
+    ) -> tuple[Answer, list[Hit]]:
+        """The answer and the ranked passages it was composed from (for evaluation)."""
         question = self.check_question(question)
         if not self.write_lock.locked():  # acquiring a free asyncio.Lock does not yield
             async with self.write_lock:
                 await self._follow_other_writers()
         query = f"{context.strip()} {question}".strip() if context else question
         qvec = (await self._embed([query]))[0]
-        hits = await retrieve(self.store, self.vectors, qvec, query, scopes, k=20)
+        hits = await retrieve(self.store, self.vectors, qvec, query, scopes, k=20, sentences=self.sentence_vectors)
         articles = {a.id: a for a in await self._articles_of(hits)}
         hits = [  # an article forgotten or replaced since the search is no longer quoted
             h for h in hits
             if h.passage.article_id in articles and _in_range(articles[h.passage.article_id].published, since, until)
         ]
         searched = len(await self.store.articles(scopes))
-        return await asyncio.to_thread(
-            compose, question, query, qvec, hits, articles, self.embedder.embed,
-            self.settings.max_quotes, self.settings.min_score, searched,
-        )
+        neighbours = await self._previous_passages(hits[: 4 * self.settings.max_quotes])
+        answer = compose(question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched)
+        return answer, hits
+
+    async def sentence_vectors(self, passages: Sequence[Passage], *, locked: bool = False) -> SentenceVectors:
+        """Sentence spans and vectors of passages: stored ones, the missing made (and stored now).
+
+        `locked`: the caller holds `write_lock`. Otherwise the new rows are stored only when the
+        lock is free (a commit must never land inside an ingest's transaction); else next time.
+        """
+        dim = self.embedder.inner.dim
+        found = await self.store.sentences_by_id([p.id for p in passages], dim)
+        todo = [(p, sentence_spans(p.text) or [(0, len(p.text))]) for p in passages if p.id not in found]
+        if todo:
+            texts = [p.text[a:b] for p, spans in todo for a, b in spans]
+            vectors = await self._embed(texts)
+            rows, row = [], 0
+            for passage, spans in todo:
+                rows.append((passage.id, spans, vectors[row : row + len(spans)]))
+                row += len(spans)
+            if locked:
+                await self.store.put_sentences(rows)
+            elif not self.write_lock.locked():  # acquiring a free asyncio.Lock does not yield
+                async with self.write_lock:
+                    await self.store.put_sentences(rows)
+            found.update({pid: (spans, v) for pid, spans, v in rows})
+        return found
+
+    async def _previous_passages(self, hits: Sequence[Hit]) -> dict[tuple[int, int], Passage]:
+        """The paragraph before each hit's, for widening a quote back to name its speaker."""
+        found: dict[tuple[int, int], Passage] = {}
+        leaning = [h for h in hits if h.passage.number > 1 and leans_on_person(h.passage.text)]
+        for article_id in dict.fromkeys(h.passage.article_id for h in leaning):
+            for passage in await self.store.passages(article_id):
+                found[(article_id, passage.number)] = passage
+        return found
 
     async def _articles_of(self, hits: Sequence[Hit]) -> list[StoredArticle]:
         found = []

@@ -51,8 +51,12 @@ class Passage:
 class Quote:
     """A verbatim passage quoted in an answer, with where it came from.
 
-    `text` is the article's text exactly; `highlights` are [start, end) character offsets
-    into `text` of the sentence(s) that answer; `context` is the whole paragraph.
+    `text` is the article's text exactly: a verbatim substring of its paragraphs joined by "\n\n".
+    `highlights` are [start, end) character offsets into `text` of the sentence(s) that answer.
+    `context` is the paragraph holding the answer, or, when the quote widens back into the previous
+    paragraph (to name who "he said" is), those two paragraphs joined by "\n\n"; `offset` is where
+    `text` starts inside `context`, so `context[offset:offset + len(text)] == text`.
+    `paragraph` is the number of the paragraph holding the marked sentence.
     """
 
     text: str
@@ -86,6 +90,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)  # close article titles on refusal
     searched: int = 0  # how many articles were searched
     reason: str = ""  # why it refused, in words a user can read
+    confidence: float = 0.0  # the best passage's fused score; refused below Settings.min_score
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +100,7 @@ class Answer:
             "suggestions": list(self.suggestions),
             "searched": self.searched,
             "reason": self.reason,
+            "confidence": round(self.confidence, 4),
         }
 
 

@@ -88,6 +88,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX feed_items_url ON feed_items (feed_id, url);
     """,
+    # 3: each passage's sentences ([start, end) spans into its text) and their vectors, for
+    #    sentence-level scoring; filled at ingest, and lazily for passages stored before this
+    """
+    CREATE TABLE sentences (
+        passage_id INTEGER PRIMARY KEY REFERENCES passages (id) ON DELETE CASCADE,
+        spans TEXT NOT NULL,
+        vectors BLOB NOT NULL
+    );
+    """,
 ]
 
 

@@ -1,29 +1,78 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (SQLite FTS5 BM25) results, fused."""
+"""Hybrid retrieval: dense (FAISS) and BM25 (SQLite FTS5) find candidates; sentence evidence ranks them.
+
+Every candidate gets one score, the mean of three pieces of evidence (each about 0..1):
+- `dense`: cosine of the question to the whole paragraph;
+- `coverage`: the share of the question's terms found in the paragraph, each term weighted by its
+  inverse document frequency (names and numbers are rare, so they weigh most);
+- `sentence`: the best sentence's cosine to the question plus SENTENCE_LEXICAL times that
+  sentence's own term coverage (the answer usually sits in one sentence that matches well).
+BM25 only nominates candidates. The weights were tuned on half of SQuAD v1.1's articles (docs/EVAL.md).
+"""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from typing import Sequence
+import math
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Sequence
 
 import numpy as np
 
 from .models import Passage
 from .store import Store
-from .text import fts_query
+from .text import content_terms, fts_query, sentence_spans, stem, token_spans
 from .vectors import VectorStore
 
-DENSE_WEIGHT = 0.6
-CANDIDATES = 50
+CANDIDATES = 50  # from each of dense and BM25
+SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
+
+SentenceVectors = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
+SentenceSource = Callable[[Sequence[Passage]], Awaitable[SentenceVectors]]
 
 
 @dataclass
 class Hit:
-    """A retrieved passage with its fused score and the two scores it came from."""
+    """A retrieved passage: its fused score, the evidence behind it, and per-sentence scores."""
 
     passage: Passage
     score: float
     dense: float
-    lexical: float
+    lexical: float  # BM25 from FTS5 (0 when BM25 did not nominate it)
+    coverage: float = 0.0
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    sentence_cosine: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    sentence_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+
+@dataclass(frozen=True)
+class TermWeights:
+    """The question's stemmed terms with their inverse document frequency."""
+
+    weights: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    def coverage(self, present: set[str]) -> float:
+        """Share (0..1) of the weighted terms found among `present` stems."""
+        total = self.total
+        return sum(w for t, w in self.weights.items() if t in present) / total if total else 0.0
+
+
+def idf(df: int, n: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+async def term_weights(store: Store, query: str) -> TermWeights:
+    """IDF of each content term of the question, counted in the full-text index."""
+    terms = content_terms(query)[:32]
+    counts = await store.document_counts(terms)
+    n = await store.passage_count()
+    weights: dict[str, float] = {}
+    for term in terms:
+        key = stem(term)
+        weights[key] = max(weights.get(key, 0.0), idf(counts.get(term, 0), n))
+    return TermWeights(weights)
 
 
 async def dense_search(
@@ -43,26 +92,58 @@ async def dense_search(
         fetch = min(total, fetch * 8)
 
 
+def sentence_stems(text: str, spans: Sequence[tuple[int, int]]) -> tuple[set[str], list[set[str]]]:
+    """The stems of the whole text and of each sentence span."""
+    per_sentence: list[set[str]] = [set() for _ in spans]
+    whole: set[str] = set()
+    index = 0
+    for start, word in token_spans(text):
+        while index < len(spans) - 1 and start >= spans[index][1]:
+            index += 1
+        key = stem(word)
+        whole.add(key)
+        if per_sentence:
+            per_sentence[index].add(key)
+    return whole, per_sentence
+
+
+def score_passage(
+    passage: Passage, dense: float, lexical: float, qvec: np.ndarray, terms: TermWeights,
+    sentences: tuple[list[tuple[int, int]], np.ndarray] | None,
+) -> Hit:
+    """Fuse the evidence for one passage into a Hit."""
+    if sentences is None:
+        spans = sentence_spans(passage.text) or [(0, len(passage.text))]
+        cosine = np.full(len(spans), dense, np.float32)
+    else:
+        spans, svecs = sentences
+        cosine = (svecs @ qvec.reshape(-1)).astype(np.float32)
+    whole, per_sentence = sentence_stems(passage.text, spans)
+    coverage = terms.coverage(whole)
+    sentence_coverage = np.array([terms.coverage(s) for s in per_sentence], np.float32)
+    best_sentence = float(np.max(cosine + SENTENCE_LEXICAL * sentence_coverage)) if len(spans) else dense
+    score = (dense + coverage + best_sentence) / 3
+    return Hit(passage, score, dense, lexical, coverage, list(spans), cosine, sentence_coverage)
+
+
 async def retrieve(
     store: Store, vectors: VectorStore, qvec: np.ndarray, query: str,
-    scopes: Sequence[str] | None, k: int = 10,
+    scopes: Sequence[str] | None, k: int = 10, sentences: SentenceSource | None = None,
 ) -> list[Hit]:
-    """The `k` best passages for a question, by fused dense and BM25 scores."""
+    """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence."""
     dense = await dense_search(vectors, store, qvec, scopes, CANDIDATES)
     match = fts_query(query)
     lexical = dict(await store.fulltext(match, scopes, CANDIDATES)) if match else {}
-    top_lexical = max(lexical.values(), default=0.0) or 1.0
     ids = list(dict.fromkeys([*dense, *lexical]))
     passages = await store.passages_by_id(ids, scopes)
     missing = [pid for pid in lexical if pid not in dense and pid in passages]
     for pid, vector in (await store.vectors_by_id(missing, qvec.shape[-1])).items():
         dense[pid] = float(np.dot(vector, qvec.reshape(-1)))
-    hits = []
-    for pid in ids:
-        if pid not in passages:
-            continue
-        d = dense.get(pid, 0.0)
-        lex = lexical.get(pid, 0.0) / top_lexical
-        hits.append(Hit(passages[pid], DENSE_WEIGHT * d + (1 - DENSE_WEIGHT) * lex, d, lex))
+    terms = await term_weights(store, query)
+    found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
+    hits = [
+        score_passage(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), qvec, terms, found.get(pid))
+        for pid in ids if pid in passages
+    ]
     hits.sort(key=lambda h: h.score, reverse=True)
     return hits[:k]

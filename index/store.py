@@ -232,6 +232,45 @@ class Store:
         row = await (await self.db.execute("PRAGMA data_version")).fetchone()
         return int(row[0]) if row else 0
 
+    async def sentences_by_id(self, ids: Sequence[int], dim: int) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
+        """Stored sentence spans and vectors of the given passages (those that have them)."""
+        if not ids:
+            return {}
+        rows = await self.db.execute_fetchall(
+            f"SELECT passage_id, spans, vectors FROM sentences WHERE passage_id IN ({_placeholders(ids)})", tuple(ids)
+        )
+        found = {}
+        for pid, spans, blob in rows:
+            pairs = [(int(a), int(b)) for a, b in json.loads(spans)]
+            vectors = np.frombuffer(blob, dtype=np.float32)
+            if vectors.size == len(pairs) * dim:
+                found[int(pid)] = (pairs, vectors.reshape(len(pairs), dim))
+        return found
+
+    async def put_sentences(self, rows: Sequence[tuple[int, list[tuple[int, int]], np.ndarray]]) -> None:
+        """Store (passage id, sentence spans, sentence vectors) rows, replacing older ones."""
+        await self.db.executemany(
+            "INSERT OR REPLACE INTO sentences (passage_id, spans, vectors) "
+            "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
+            [(int(pid), json.dumps(spans), np.asarray(v, dtype=np.float32).tobytes(), int(pid)) for pid, spans, v in rows],
+        )
+        await self.db.commit()
+
+    async def clear_sentences(self) -> None:
+        """Forget every sentence vector (the embedder changed); they are made again when needed."""
+        await self.db.execute("DELETE FROM sentences")
+        await self.db.commit()
+
+    async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many passages contain each term (stemmed as the full-text index stems it)."""
+        counts = {}
+        for term in terms:
+            row = await (await self.db.execute(
+                "SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?", ('"' + term.replace('"', '""') + '"',)
+            )).fetchone()
+            counts[term] = int(row[0]) if row else 0
+        return counts
+
     async def passage_count(self) -> int:
         row = await (await self.db.execute("SELECT COUNT(*) FROM passages")).fetchone()
         return int(row[0]) if row else 0

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Callable
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
@@ -47,6 +49,11 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+def token_spans(text: str) -> list[tuple[int, str]]:
+    """(start offset, lower-cased word) of every word token in `text`."""
+    return [(m.start(), m.group().lower().replace("’", "'")) for m in _WORD.finditer(text)]
+
+
 def content_terms(text: str) -> list[str]:
     """The question's words minus stopwords, in order, without repeats."""
     seen: dict[str, None] = {}
@@ -60,3 +67,33 @@ def fts_query(text: str) -> str:
     """A safe FTS5 MATCH expression: each term quoted (no operators pass through), OR-ed."""
     terms = content_terms(text) or words(text)
     return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms[:32])
+
+
+def _stemmer() -> Callable[[str], str]:
+    """Snowball English stemming (PyStemmer) when installed, else a light suffix stripper."""
+    try:
+        import Stemmer  # type: ignore[import-not-found]
+    except ImportError:
+        return _strip_suffix
+    stem = Stemmer.Stemmer("english").stemWord
+    return lambda word: stem(word)
+
+
+def _strip_suffix(word: str) -> str:
+    for suffix in ("ies", "ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+stem = lru_cache(maxsize=65536)(_stemmer())
+
+
+def stems(text: str) -> set[str]:
+    """The stems of every word in `text` (stopwords included, so phrases still match)."""
+    return {stem(word) for word in words(text)}
+
+
+def query_stems(text: str) -> list[str]:
+    """Stems of the question's content terms, in order, without repeats."""
+    return list(dict.fromkeys(stem(term) for term in content_terms(text)))
