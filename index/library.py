@@ -158,8 +158,14 @@ class Library:
     async def _ingest_batch(self, batch: Sequence[Article], scope: str) -> list[IngestResult]:
         todo: list[tuple[Article, str, int | None]] = []
         results: list[IngestResult] = []
+        later: list[Article] = []  # same url/title or content as one earlier in this batch
+        seen: set[str] = set()
         for article in batch:
             digest = content_hash(article)
+            if {digest, identity_key(article)} & seen:
+                later.append(article)
+                continue
+            seen |= {digest, identity_key(article)}
             existing = await self.store.find_existing(scope, identity_key(article), digest)
             if existing and existing[1] == digest:
                 results.append(IngestResult("unchanged", article.origin, article.title, existing[0]))
@@ -180,7 +186,7 @@ class Library:
             await self.sentence_vectors(own_passages, locked=True)
             status = "replaced" if replace_id else "added"
             results.append(IngestResult(status, article.origin, article.title, article_id, len(ids)))
-        return results
+        return results + (await self._ingest_batch(later, scope) if later else [])
 
     async def ingest_paths(self, paths: Sequence[Path], scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
         """Read files and folders of articles and store them; each bad file is one rejection."""

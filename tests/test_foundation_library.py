@@ -164,3 +164,11 @@ async def test_a_bad_line_in_a_bulk_file_is_rejected_and_the_rest_stored(library
     assert results[0].origin.endswith("bulk.jsonl:2")
     uploaded = await library.ingest_bytes("up.jsonl", bulk.read_bytes())
     assert [r.status for r in uploaded] == ["rejected", "unchanged", "unchanged"]
+
+
+async def test_the_same_article_twice_in_one_import_is_stored_once(library: Library, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SHIPPED.read_bytes())
+    results = await library.ingest_paths([SHIPPED, copy])
+    assert [r.status for r in results] == ["added", "unchanged"]
+    assert len(await library.articles()) == 1
