@@ -113,7 +113,9 @@ def ensure_model(cache_dir: Path) -> Path:
 class OnnxEmbedder:
     """Int8 onnxruntime all-MiniLM-L6-v2: mean pooling and L2 norm like sentence-transformers."""
 
-    def __init__(self, cache_dir: Path, batch_size: int = 8, threads: int | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path, batch_size: int = 8, threads: int | None = None, spin: bool = False
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -128,6 +130,8 @@ class OnnxEmbedder:
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if not spin:  # idle workers sleep instead of busy-waiting: kinder to a busy 2-core machine
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._batch_size = batch_size
