@@ -60,7 +60,7 @@ class Settings:
     home: Path = Path("var")
     data_dir: Path = Path("data")
     embedder: str = "torch"
-    min_score: float = 0.35
+    min_score: float = 0.52  # refusal below this answer confidence (docs/EVAL.md: chosen on SQuAD v2.0)
     max_quotes: int = 3
     max_question_chars: int = 500
     discord_token: str = field(default="", repr=False)

@@ -22,7 +22,7 @@ from .library import Library
 from .models import Answer, Article
 
 SOURCE = "SQuAD"
-THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
+THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.52, 0.54, 0.56, 0.58, 0.6, 0.65, 0.7)
 
 
 @dataclass(frozen=True)

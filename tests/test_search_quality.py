@@ -1,14 +1,24 @@
 """Hybrid retrieval: names and numbers found, rare terms weigh most, sentence evidence ranks passages."""
 from __future__ import annotations
 
+from typing import AsyncIterator
+
 import numpy as np
 import pytest
 
 from conftest import SHIPPED, settings_for
+from index.embed import HashEmbedder
 from index.library import Library
 from index.models import Article, Passage
 from index.search import TermWeights, idf, score_passage, sentence_stems
 from index.text import query_stems, sentence_spans, stem
+
+@pytest.fixture
+async def library(tmp_path) -> AsyncIterator[Library]:  # type: ignore[no-untyped-def]
+    """These tests are about ranking, not refusal: no threshold (hash-embedder cosines run low)."""
+    async with Library(settings_for(tmp_path / "home", NEWSDESK_MIN_SCORE="0"), embedder=HashEmbedder()) as lib:
+        yield lib
+
 
 CITY = Article(
     title="City council budget",
