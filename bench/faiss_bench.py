@@ -59,7 +59,7 @@ def _row(kind: str, threads: int, n: int, times: list[float], recall: float, bui
     }
 
 
-def run(base: np.ndarray, queries: np.ndarray, n: int, nprobes: tuple[int, ...] = (16, 32)) -> list[dict[str, Any]]:
+def run(base: np.ndarray, queries: np.ndarray, n: int, nprobes: tuple[int, ...] = (16, 32, 64)) -> list[dict[str, Any]]:
     """Flat and IVF(nlist = 4 sqrt n) rows for one size."""
     vectors = synthetic(base, n)
     dim = vectors.shape[1]
