@@ -59,7 +59,7 @@ class Settings:
 
     home: Path = Path("var")
     data_dir: Path = Path("data")
-    embedder: str = "torch"
+    embedder: str = "onnx"
     min_score: float = 0.52  # refusal below this answer confidence (docs/EVAL.md: chosen on SQuAD v2.0)
     max_quotes: int = 3
     max_question_chars: int = 500
@@ -81,7 +81,7 @@ class Settings:
         return cls(
             home=Path(merged.get("NEWSDESK_HOME") or "var"),
             data_dir=Path(merged.get("NEWSDESK_DATA") or "data"),
-            embedder=merged.get("NEWSDESK_EMBEDDER") or "torch",
+            embedder=merged.get("NEWSDESK_EMBEDDER") or "onnx",
             min_score=_float(merged, "NEWSDESK_MIN_SCORE", cls.min_score),
             max_quotes=_int(merged, "NEWSDESK_MAX_QUOTES", cls.max_quotes),
             max_question_chars=_int(merged, "NEWSDESK_MAX_QUESTION_CHARS", cls.max_question_chars),

@@ -243,7 +243,7 @@ def check_feeds(db_path: Path, fetch: FetchSettings) -> Check:
 def default_factory(settings: Settings) -> Embedder:
     if settings.embedder == "onnx":
         return make_embedder("onnx", cache_dir=settings.home / "models")
-    return make_embedder(settings.embedder)
+    return make_embedder(settings.embedder, settings.home / "models")
 
 
 def check_model(settings: Settings, factory: EmbedderFactory = default_factory) -> Check:

@@ -71,7 +71,9 @@ class Library:
 
     async def __aenter__(self) -> "Library":
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        embedder = self._embedder_arg or await asyncio.to_thread(make_embedder, self.settings.embedder)
+        embedder = self._embedder_arg or await asyncio.to_thread(
+            make_embedder, self.settings.embedder, self.settings.home / "models"
+        )
         self.embedder = _LockedEmbedder(embedder)
         self.store = await Store.open(self.settings.home / "newsdesk.sqlite3")
         try:

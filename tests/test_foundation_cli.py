@@ -67,10 +67,11 @@ def test_chat_reads_piped_questions(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_real_model_quotes_who_accompanies_putin_and_refuses_france(tmp_path: Path) -> None:
+@pytest.mark.parametrize("embedder", ["onnx", "torch"])
+def test_real_model_quotes_who_accompanies_putin_and_refuses_france(tmp_path: Path, embedder: str) -> None:
     home = tmp_path / "home"
-    assert newsdesk(home, "ingest", str(SHIPPED), embedder="torch").returncode == 0
-    run = newsdesk(home, "ask", "-", "--json", embedder="torch",
+    assert newsdesk(home, "ingest", str(SHIPPED), embedder=embedder).returncode == 0
+    run = newsdesk(home, "ask", "-", "--json", embedder=embedder,
                    stdin="who accompanies Putin?\nWhat is the capital of France?\n")
     putin, france = (json.loads(line) for line in run.stdout.splitlines())
     quote = putin["quotes"][0]
@@ -82,7 +83,7 @@ def test_real_model_quotes_who_accompanies_putin_and_refuses_france(tmp_path: Pa
     assert quote["text"] in SHIPPED.read_text(encoding="utf-8")
     assert france["refused"] and france["quotes"] == []
     assert france["reason"] == "not found in the stored articles"
-    text = newsdesk(home, "ask", "What is the capital of France?", embedder="torch")
+    text = newsdesk(home, "ask", "What is the capital of France?", embedder=embedder)
     assert "Not found in the stored articles" in text.stdout
 
 
