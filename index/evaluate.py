@@ -7,6 +7,7 @@ first quote, and, on v2.0, how well refusals pick out the unanswerable questions
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from .config import Settings
-from .embed import Embedder
+from .embed import Embedder, make_embedder
 from .errors import NewsdeskError
 from .library import Library
 from .models import Answer, Article
@@ -116,6 +117,8 @@ async def run(
     """Ingest `path`'s contexts into a temporary library and ask its questions."""
     articles, cases = load_squad(path)
     cases = sample(cases, limit)
+    if embedder is None:  # built once, with the real home's model cache (the library itself is temporary)
+        embedder = await asyncio.to_thread(make_embedder, settings.embedder, settings.home / "models")
     with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as home:
         async with Library(replace(settings, home=Path(home)), embedder=embedder) as lib:
             ids = await _ingest(lib, articles, progress)
