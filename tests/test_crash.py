@@ -102,6 +102,33 @@ def _finish(home: Path, folder: Path) -> str:
     return err
 
 
+def _generation(home: Path) -> str | None:
+    """The database's write generation; None while it has no tables yet."""
+    path = home / "newsdesk.sqlite3"
+    if not path.exists():
+        return None
+    db = sqlite3.connect(path, timeout=10)
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] == 0:
+            return None
+        row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return row[0] if row else "0"
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+def _wait_for_writes(home: Path, before: str | None, proc: subprocess.Popen[str], limit: float = 60.0) -> None:
+    """Block until the import has committed something (or ended), whatever the machine's load."""
+    deadline = time.monotonic() + limit
+    while proc.poll() is None and time.monotonic() < deadline:
+        now = _generation(home)
+        if now is not None and now != before:
+            return
+        time.sleep(0.02)
+
+
 def _single(folder: Path) -> dict[str, tuple[str, ...]]:
     return {title: next(iter(v)) for title, v in _versions([folder]).items()}
 
@@ -117,12 +144,14 @@ async def _crash_run(tmp_path: Path, kills: int, seed: int) -> int:
     interrupted = 0
     for number in range(kills):
         folder = (first, second)[number % 2]
+        before = _generation(home)
         proc = _ingest(home, folder)
-        time.sleep(rng.uniform(0.35, 1.2))
+        _wait_for_writes(home, before, proc)
+        time.sleep(rng.uniform(0.0, 0.4))
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
-        if not (home / "newsdesk.sqlite3").exists():
-            continue
+        if _generation(home) is None:
+            continue  # killed before the database had its tables: nothing stored
         check_database(home, versions)
         await _library_consistent(home)
         done = _in_version(home, wanted[folder])
