@@ -24,6 +24,7 @@ from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote,
 from .search import Hit, SentenceVectors, retrieve
 from .store import Store
 from .text import sentence_spans
+from .faiss_index import FLAT_MAX
 from .vectors import FaissStore
 
 log = logging.getLogger(__name__)
@@ -56,9 +57,11 @@ class _LockedEmbedder:
 class Library:
     """Articles in SQLite, their vectors in FAISS; `async with Library(settings) as lib:`."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, *, flat_max: int = FLAT_MAX) -> None:
         self.settings = settings
         self._embedder_arg = embedder
+        self.flat_max = flat_max
+        """Passages up to which FAISS searches exactly (Flat); past it an IVF index is trained."""
         self.write_lock = asyncio.Lock()
         """Held by every write, so other writers (feeds) never land inside an article's transaction."""
         self.store: Store
@@ -112,15 +115,28 @@ class Library:
     async def _open_vectors(self) -> None:
         self._data_version = await self.store.data_version()
         stamp = self._stamp(await self.store.get_meta("generation", "0"))
-        loaded = await asyncio.to_thread(FaissStore.load, self.index_path, stamp)
+        loaded = await asyncio.to_thread(FaissStore.load, self.index_path, stamp, flat_max=self.flat_max)
         if loaded is not None and len(loaded) == await self.store.passage_count():
             self.vectors = loaded
             return
-        self.vectors = FaissStore(self.embedder.inner.dim)
-        for ids, vectors in await self.store.all_vectors(self.embedder.inner.dim):
-            await asyncio.to_thread(self.vectors.add, ids, vectors)
-        log.info("built the vector index from the database: %d passages", len(self.vectors))
+        self.vectors = await self._built_vectors()
+        log.info("built the vector index from the database: %d passages (%s)", len(self.vectors), self.vectors.kind)
         await self._save_vectors()
+
+    async def _built_vectors(self) -> FaissStore:
+        """A new FAISS store over SQLite's vectors, of the type their number calls for."""
+        ids, vectors = await self.store.vector_matrix(self.embedder.inner.dim)
+        return await asyncio.to_thread(FaissStore.build, self.embedder.inner.dim, ids, vectors, flat_max=self.flat_max)
+
+    async def _resize_vectors(self) -> None:
+        """Past the Flat threshold (or grown well past its IVF size) train the index that fits, in a thread.
+
+        Called with `write_lock` held; questions keep using the old index until the swap.
+        """
+        if not await asyncio.to_thread(self.vectors.needs_rebuild):
+            return
+        ids, vectors = await self.store.vector_matrix(self.embedder.inner.dim)
+        await asyncio.to_thread(self.vectors.rebuild, ids, vectors)
 
     async def _save_vectors(self) -> None:
         """Save FAISS stamped with the generation it holds (never one another process wrote since)."""
@@ -140,9 +156,7 @@ class Library:
         if version == self._data_version:
             return
         self._data_version = version
-        vectors = FaissStore(self.embedder.inner.dim)
-        for ids, batch in await self.store.all_vectors(self.embedder.inner.dim):
-            await asyncio.to_thread(vectors.add, ids, batch)
+        vectors = await self._built_vectors()
         self.vectors = vectors
         log.info("the database was changed by another process; rebuilt the vector index: %d passages", len(vectors))
 
@@ -154,6 +168,7 @@ class Library:
         async with self.write_lock:
             for start in range(0, len(articles), EMBED_BATCH_ARTICLES):
                 results += await self._ingest_batch(articles[start : start + EMBED_BATCH_ARTICLES], scope)
+            await self._resize_vectors()
             await self._save_vectors()
         return results
 
@@ -219,6 +234,7 @@ class Library:
                 return False
             removed = await self.store.delete_article(article_id)
             await asyncio.to_thread(self.vectors.remove, removed)
+            await self._resize_vectors()
             await self._save_vectors()
         return True
 
@@ -272,7 +288,7 @@ class Library:
             h for h in hits
             if h.passage.article_id in articles and _in_range(articles[h.passage.article_id].published, since, until)
         ]
-        searched = len(await self.store.articles(scopes))
+        searched = await self.store.article_count(scopes)
         neighbours = await self._previous_passages(hits[: 4 * self.settings.max_quotes])
         answer = compose(question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched)
         return answer, hits
@@ -311,12 +327,7 @@ class Library:
         return found
 
     async def _articles_of(self, hits: Sequence[Hit]) -> list[StoredArticle]:
-        found = []
-        for article_id in dict.fromkeys(h.passage.article_id for h in hits):
-            article = await self.store.article(article_id)
-            if article:
-                found.append(article)
-        return found
+        return await self.store.articles_by_id(list(dict.fromkeys(h.passage.article_id for h in hits)))
 
     # ---- feedback -----------------------------------------------------------------------
 

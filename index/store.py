@@ -138,6 +138,24 @@ class Store:
         rows = await self.reader.execute_fetchall(sql + " ORDER BY id", params)
         return [_article(r) for r in rows]
 
+    async def article_count(self, scopes: Sequence[str] | None = None) -> int:
+        """How many articles `scopes` hold (None: all), counted on the scope index."""
+        sql, params = "SELECT COUNT(*) FROM articles", ()
+        if scopes is not None:
+            sql, params = sql + f" WHERE scope IN ({_placeholders(scopes)})", tuple(scopes)
+        row = await (await self.reader.execute(sql, params)).fetchone()
+        return int(row[0]) if row else 0
+
+    async def articles_by_id(self, ids: Sequence[int]) -> list[StoredArticle]:
+        """The stored articles among `ids`, in the order given, in one query."""
+        if not ids:
+            return []
+        rows = await self.reader.execute_fetchall(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id IN ({_placeholders(ids)})", tuple(ids)
+        )
+        found = {int(r[0]): _article(r) for r in rows}
+        return [found[i] for i in ids if i in found]
+
     async def article(self, article_id: int, scopes: Sequence[str] | None = None) -> StoredArticle | None:
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = ?"
         params: tuple[Any, ...] = (article_id,)
@@ -213,6 +231,25 @@ class Store:
             vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
             out.append((ids, vectors))
             last = int(ids[-1])
+
+    async def vector_matrix(self, dim: int, batch: int = 20000) -> tuple[np.ndarray, np.ndarray]:
+        """Every stored passage's (ids, vectors) as two arrays filled batch by batch (one copy in memory)."""
+        n = await self.passage_count()
+        ids = np.empty(n, dtype=np.int64)
+        vectors = np.empty((n, dim), dtype=np.float32)
+        row, last = 0, 0
+        while row < n:
+            rows = await self.db.execute_fetchall(
+                "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, min(batch, n - row))
+            )
+            if not rows:
+                break
+            for offset, (pid, blob) in enumerate(rows):
+                ids[row + offset] = pid
+                vectors[row + offset] = np.frombuffer(blob, dtype=np.float32, count=dim)
+            row += len(rows)
+            last = int(ids[row - 1])
+        return ids[:row], vectors[:row]
 
     async def passage_texts(self, after: int, batch: int) -> list[tuple[int, str]]:
         rows = await self.db.execute_fetchall(

@@ -41,8 +41,19 @@ class MemoryStore:
         return len(self._rows)
 
 
-@pytest.fixture(params=["faiss", "memory"])
+def trained_ivf_store() -> FaissStore:
+    """A FaissStore past its (small) Flat threshold: an IVF index trained, then emptied."""
+    training = normalize(np.random.default_rng(42).normal(size=(300, 8)))
+    store = FaissStore.build(8, np.arange(10_000, 10_300), training, flat_max=200)
+    store.remove(range(10_000, 10_300))
+    assert store.kind.startswith("IVF")
+    return store
+
+
+@pytest.fixture(params=["faiss", "faiss-ivf", "memory"])
 def store(request: pytest.FixtureRequest) -> VectorStore:
+    if request.param == "faiss-ivf":
+        return trained_ivf_store()
     return FaissStore(8) if request.param == "faiss" else MemoryStore(8)
 
 
