@@ -18,6 +18,7 @@ from .errors import NewsdeskError
 from .library import Library
 from .logs import setup_logging
 from .models import GLOBAL_SCOPE, IngestResult
+from .progress import ProgressBar
 from .render import answer_json, answer_text, article_line
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -49,8 +50,13 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     urls = [p for p in args.paths if cli_feeds.is_url(p)]
     paths = [Path(p) for p in args.paths if not cli_feeds.is_url(p)]
     scope = scopes_for(args.guild)[-1]
+    bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
     async with Library(settings) as lib:
-        results = await lib.ingest_paths(paths, scope)
+        try:
+            results = await lib.ingest_paths(paths, scope, progress=bar)
+        finally:
+            if bar:
+                bar.close()
         if urls:
             results += await cli_feeds.ingest_urls(lib, urls, scope, cli_feeds.fetch_settings())
     missing = [p for p in paths if not p.exists()]

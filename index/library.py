@@ -10,7 +10,7 @@ import logging
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -29,6 +29,8 @@ from .vectors import FaissStore
 
 log = logging.getLogger(__name__)
 EMBED_BATCH_ARTICLES = 32
+Progress = Callable[[int, int], None]
+"""Told (done, total) articles of an import after each batch."""
 
 
 def content_hash(article: Article) -> str:
@@ -162,12 +164,20 @@ class Library:
 
     # ---- ingest -------------------------------------------------------------------------
 
-    async def ingest_articles(self, articles: Sequence[Article], scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
-        """Store articles (embedding in batches); unchanged ones are skipped, changed ones replaced."""
+    async def ingest_articles(
+        self, articles: Sequence[Article], scope: str = GLOBAL_SCOPE, progress: Progress | None = None
+    ) -> list[IngestResult]:
+        """Store articles (embedding in batches); unchanged ones are skipped, changed ones replaced.
+
+        Each article is committed on its own, so an interrupted import resumes where it stopped
+        when run again. `progress(done, total)` is called after each batch.
+        """
         results: list[IngestResult] = []
         async with self.write_lock:
             for start in range(0, len(articles), EMBED_BATCH_ARTICLES):
                 results += await self._ingest_batch(articles[start : start + EMBED_BATCH_ARTICLES], scope)
+                if progress:
+                    progress(min(start + EMBED_BATCH_ARTICLES, len(articles)), len(articles))
             await self._resize_vectors()
             await self._save_vectors()
         return results
@@ -205,7 +215,9 @@ class Library:
             results.append(IngestResult(status, article.origin, article.title, article_id, len(ids)))
         return results + (await self._ingest_batch(later, scope) if later else [])
 
-    async def ingest_paths(self, paths: Sequence[Path], scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
+    async def ingest_paths(
+        self, paths: Sequence[Path], scope: str = GLOBAL_SCOPE, progress: Progress | None = None
+    ) -> list[IngestResult]:
         """Read files and folders of articles and store them; each bad file is one rejection."""
         articles: list[Article] = []
         rejected: list[IngestResult] = []
@@ -216,7 +228,7 @@ class Library:
                 found, bad = [], [exc]
             articles += found
             rejected += [_rejection(exc) for exc in bad]
-        return rejected + await self.ingest_articles(articles, scope)
+        return rejected + await self.ingest_articles(articles, scope, progress)
 
     async def ingest_bytes(self, name: str, data: bytes, scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
         """Store the articles in an uploaded file (by its name's suffix)."""
