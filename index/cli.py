@@ -37,11 +37,12 @@ def _print_results(results: Sequence[IngestResult], quiet: bool) -> None:
         if r.status == "rejected":
             print(f"rejected  {r.origin}: {r.reason}", file=sys.stderr)
         elif not quiet:
-            detail = f" ({r.passages} passages)" if r.passages else ""
+            detail = f" ({r.passages} passages)" if r.passages else f" ({r.reason})" if r.reason else ""
             print(f"{r.status:<9} [{r.article_id}] {r.title}{detail}  <- {r.origin}", file=sys.stderr)
     counts = Counter(r.status for r in results)
     if not quiet or counts["rejected"]:
-        summary = ", ".join(f"{counts[s]} {s}" for s in ("added", "unchanged", "replaced", "rejected"))
+        statuses = ("added", "unchanged", "replaced", "duplicate", "rejected")
+        summary = ", ".join(f"{counts[s]} {s}" for s in statuses if counts[s] or s != "duplicate")
         print(f"ingest: {summary}", file=sys.stderr)
 
 

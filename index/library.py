@@ -40,8 +40,8 @@ def content_hash(article: Article) -> str:
 
 
 def identity_key(article: Article) -> str:
-    """Which stored article a re-ingest replaces: the url, else title and source."""
-    return article.url or f"{article.title.casefold()}|{article.source.casefold()}"
+    """Which stored article a re-ingest replaces: the url, else the file it came from, else title and source."""
+    return article.url or article.key or f"{article.title.casefold()}|{article.source.casefold()}"
 
 
 class _LockedEmbedder:
@@ -195,7 +195,9 @@ class Library:
             seen |= {digest, identity_key(article)}
             existing = await self.store.find_existing(scope, identity_key(article), digest)
             if existing and existing[1] == digest:
-                results.append(IngestResult("unchanged", article.origin, article.title, existing[0]))
+                status = "unchanged" if existing[2] == identity_key(article) else "duplicate"
+                reason = f"same text as article {existing[0]}" if status == "duplicate" else ""
+                results.append(IngestResult(status, article.origin, article.title, existing[0], reason=reason))
             else:
                 todo.append((article, digest, existing[0] if existing else None))
         texts = [p for article, _, _ in todo for p in article.paragraphs]

@@ -19,6 +19,7 @@ class Article:
     published: str = ""  # ISO 8601 date or datetime, "" when unknown
     author: str = ""
     origin: str = ""  # where it was read from (a path or url), for messages
+    key: str = ""  # identity when there is no url: the file (and item) it was read from
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class Answer:
 class IngestResult:
     """The outcome of storing one article: added, unchanged, replaced or rejected."""
 
-    status: str  # "added" | "unchanged" | "replaced" | "rejected"
+    status: str  # "added" | "unchanged" | "replaced" | "duplicate" (same text as another) | "rejected"
     origin: str
     title: str = ""
     article_id: int = 0

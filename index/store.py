@@ -79,12 +79,12 @@ class Store:
         )
         await self.db.commit()
 
-    async def find_existing(self, scope: str, key: str, content_hash: str) -> tuple[int, str] | None:
-        """The article with this identity key, or the same content, in this scope: (id, hash)."""
-        sql = "SELECT id, content_hash FROM articles WHERE scope = ? AND (key = ? OR content_hash = ?) " \
+    async def find_existing(self, scope: str, key: str, content_hash: str) -> tuple[int, str, str] | None:
+        """The article with this identity key, or the same content, in this scope: (id, hash, key)."""
+        sql = "SELECT id, content_hash, key FROM articles WHERE scope = ? AND (key = ? OR content_hash = ?) " \
             "ORDER BY key = ? DESC LIMIT 1"
         row = await (await self.db.execute(sql, (scope, key, content_hash, key))).fetchone()
-        return (int(row[0]), str(row[1])) if row else None
+        return (int(row[0]), str(row[1]), str(row[2])) if row else None
 
     async def put_article(
         self, article: Article, scope: str, key: str, content_hash: str,
@@ -176,8 +176,9 @@ class Store:
         """Fetch passages in one query, keeping only those in `scopes`."""
         if not ids:
             return {}
+        # CROSS JOIN keeps passages first: SQLite 3.40 otherwise scans every article of the scope
         sql = f"SELECT p.id, p.article_id, p.number, p.text FROM passages p " \
-            f"JOIN articles a ON a.id = p.article_id WHERE p.id IN ({_placeholders(ids)})"
+            f"CROSS JOIN articles a ON a.id = p.article_id WHERE p.id IN ({_placeholders(ids)})"
         params: tuple[Any, ...] = tuple(ids)
         if scopes is not None:
             sql += f" AND a.scope IN ({_placeholders(scopes)})"
@@ -196,16 +197,17 @@ class Store:
 
     async def fulltext(self, match: str, scopes: Sequence[str] | None, limit: int) -> list[tuple[int, float]]:
         """BM25 search (FTS5); returns (passage id, score) with higher scores better."""
-        sql = "SELECT f.rowid, -bm25(passages_fts) FROM passages_fts f"
-        params: tuple[Any, ...] = (match,)
-        if scopes is not None:
-            sql += " JOIN passages p ON p.id = f.rowid JOIN articles a ON a.id = p.article_id"
-            sql += f" WHERE passages_fts MATCH ? AND a.scope IN ({_placeholders(scopes)})"
-            params += tuple(scopes)
-        else:
-            sql += " WHERE passages_fts MATCH ?"
-        rows = await self.reader.execute_fetchall(sql + " ORDER BY bm25(passages_fts) LIMIT ?", params + (limit,))
-        return [(int(r[0]), float(r[1])) for r in rows]
+        ranked = "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
+        fetch = limit if scopes is None else limit * 4
+        while True:  # the best matches first, then their scopes (joining every match costs 2x at 1M)
+            rows = await self.reader.execute_fetchall(ranked, (match, fetch))
+            found = [(int(r[0]), -float(r[1])) for r in rows]
+            if scopes is not None:
+                allowed = await self.passages_by_id([i for i, _ in found], scopes)
+                found = [(i, s) for i, s in found if i in allowed]
+            if len(found) >= limit or len(rows) < fetch:
+                return found[:limit]
+            fetch *= 8
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
         """Articles whose title contains `query` (case-insensitive), then by keyword in the text."""

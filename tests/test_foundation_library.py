@@ -163,12 +163,26 @@ async def test_a_bad_line_in_a_bulk_file_is_rejected_and_the_rest_stored(library
     assert [r.status for r in results] == ["rejected", "added", "added"]
     assert results[0].origin.endswith("bulk.jsonl:2")
     uploaded = await library.ingest_bytes("up.jsonl", bulk.read_bytes())
-    assert [r.status for r in uploaded] == ["rejected", "unchanged", "unchanged"]
+    assert [r.status for r in uploaded] == ["rejected", "duplicate", "duplicate"]
 
 
 async def test_the_same_article_twice_in_one_import_is_stored_once(library: Library, tmp_path: Path) -> None:
     copy = tmp_path / "copy.txt"
     copy.write_bytes(SHIPPED.read_bytes())
     results = await library.ingest_paths([SHIPPED, copy])
-    assert [r.status for r in results] == ["added", "unchanged"]
+    assert [r.status for r in results] == ["added", "duplicate"]
     assert len(await library.articles()) == 1
+
+
+async def test_identity_is_the_url_else_the_file(library: Library, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("Same headline\n\nFirst story about the harbour.\n")
+    two.write_text("Same headline\n\nA different story about the bridge.\n")
+    assert [r.status for r in await library.ingest_paths([one, two])] == ["added", "added"]
+    one.write_text("Same headline\n\nFirst story about the harbour, corrected.\n")
+    assert [r.status for r in await library.ingest_paths([one])] == ["replaced"]
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(two.read_bytes())
+    [duplicate] = await library.ingest_paths([copy])
+    assert (duplicate.status, duplicate.reason) == ("duplicate", f"same text as article {duplicate.article_id}")
+    assert len(await library.articles()) == 2

@@ -1,6 +1,7 @@
 """Readers turn files into Articles; each format is one module registered here by suffix."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -51,7 +52,15 @@ def read_path(path: Path) -> list[ReadItem]:
         data = path.read_bytes()
     except OSError as exc:
         raise RejectedInput(str(path), f"unreadable ({exc.strerror or exc})") from None
-    return read_bytes(path.name, data, origin=str(path))
+    return [_keyed(item, path) for item in read_bytes(path.name, data, origin=str(path))]
+
+
+def _keyed(item: ReadItem, path: Path) -> ReadItem:
+    """Give an article without a url its file (and item within it) as identity, for re-ingests."""
+    if isinstance(item, RejectedInput) or item.url:
+        return item
+    within = item.origin[len(str(path)) :] if item.origin.startswith(str(path)) else ""
+    return replace(item, key=f"file:{path.resolve()}{within}")
 
 
 def partition(items: Iterable[ReadItem]) -> tuple[list[Article], list[RejectedInput]]:
