@@ -136,6 +136,38 @@ def part_faiss(quick: bool) -> str:
     )
 
 
+def part_scale(quick: bool, keep: Path | None) -> str:
+    if not BBC.is_dir():
+        raise Skipped(f"{BBC} is absent")
+    sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
+        for n in sizes:
+            home = (keep or Path(folder)) / f"scale-{n}"
+            if not (home / "vectors.faiss").is_file():
+                shutil.rmtree(home, ignore_errors=True)
+                built = worker("scale", {"n": n, "base": 4000, "home": str(home)})
+            else:
+                built = {"index": "(kept)", "fill_s": 0.0, "index_build_s": 0.0, "peak_rss_mb": 0.0}
+            r = worker("scale_ask", {"home": str(home)})
+            rows.append([n, built["index"], built["fill_s"], built["index_build_s"], built["peak_rss_mb"],
+                         r["open_s"], r["answers"], r["p50_ms"], r["p95_ms"], r["peak_rss_mb"],
+                         r["sqlite_mb"], r["faiss_mb"]])
+    return (
+        "Synthetic passages made from real ones (bench/scale.py): each is one real BBC paragraph's "
+        "sentences with a sentence of another shuffled in; its vector 0.7 x the first paragraph's onnx "
+        "embedding + 0.3 x the other's + noise, each sentence's vector its paragraph's + noise; 5 passages "
+        "an article. Written straight into a data folder's SQLite (FTS5 through its triggers), then the "
+        "Library builds FAISS from SQLite (Flat up to FLAT_MAX = 50k, else IVF trained in a thread) and saves it. "
+        "Answers: a fresh process opens the Library (the saved index, memory-mapped past 256 MB) and "
+        "times warm `Library.ask` (onnx question embedding included) over 8 generic questions + ~40 "
+        "BBC headlines, twice. Peak RSS is the whole process.\n\n"
+        + report.table(["passages", "index", "fill s", "index build s", "build peak RSS MB", "open s",
+                        "answers", "answer p50 ms", "answer p95 ms", "answer peak RSS MB", "SQLite MB",
+                        "FAISS MB"], rows)
+    )
+
+
 def _one_shot(newsdesk: str, backend: str, runs: int) -> list[float]:
     """Wall times of `newsdesk ask` on a fresh data folder holding the shipped articles."""
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as home:
@@ -196,8 +228,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small samples, one run, no 1M index")
     parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 1)")
-    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss cli squad")
+    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss scale cli squad")
     parser.add_argument("--articles", type=int, help="BBC articles for the library part (default all, quick 100)")
+    parser.add_argument("--keep", type=Path, help="keep the scale part's data folders here (and reuse them)")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/BENCHMARKS.md alone")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
@@ -206,6 +239,7 @@ def main() -> None:
         "embedding": ("1. Embedding throughput (BBC)", lambda: part_embedding(args.quick, runs)),
         "library": ("2. Ingest and answer latency through the library (BBC)", lambda: part_library(args.quick, args.articles)),
         "faiss": ("3. Vector search: Flat vs IVF at 10k / 100k / 1M", lambda: part_faiss(args.quick)),
+        "scale": ("2b. Answer latency at 10k / 100k / 1M passages through the library", lambda: part_scale(args.quick, args.keep)),
         "cli": ("4. One-shot `newsdesk ask`", lambda: part_cli(runs)),
         "squad": ("5. Retrieval quality: SQuAD v1.1 dev", lambda: part_squad(args.quick)),
     }

@@ -174,6 +174,58 @@ def task_faiss(args: dict[str, Any]) -> dict[str, Any]:
 TASKS.update({"vectors": task_vectors, "faiss": task_faiss})
 
 
+
+
+def _scale_base(args: dict[str, Any]) -> tuple[Any, list[str], list[str], Any]:
+    """The embedder, the real BBC paragraphs and headlines, and the paragraphs' embeddings (cached in var/bench)."""
+    import numpy as np
+
+    from bench.data import ROOT, bbc_articles, bbc_paragraphs
+
+    embedder, _ = timed_build("onnx")
+    paragraphs = bbc_paragraphs(args["base"]) or []
+    headlines = [a.headline for a in bbc_articles() or []]
+    cache = ROOT / "var" / "bench" / f"scale-base-{len(paragraphs)}-{embedder.name.replace('/', '_')}.npy"
+    if cache.is_file():
+        base = np.load(cache)
+    else:
+        base = embedder.embed(paragraphs)
+        np.save(cache, base)
+    return embedder, paragraphs, headlines, base
+
+
+def task_scale(args: dict[str, Any]) -> dict[str, Any]:
+    """Fill a data folder with N synthetic passages and let the Library build its FAISS index."""
+    import asyncio
+
+    from bench.scale import build, fill
+
+    embedder, paragraphs, headlines, base = _scale_base(args)
+    home = Path(args["home"])
+    fill_s = fill(home, args["n"], base, paragraphs, headlines, embedder.name)
+    built = asyncio.run(build(home, embedder))
+    return {**built, "fill_s": fill_s, "peak_rss_mb": peak_rss_mb()}
+
+
+def task_scale_ask(args: dict[str, Any]) -> dict[str, Any]:
+    """Warm `Library.ask` latency on a filled data folder, in a fresh process (the index loaded as saved)."""
+    import asyncio
+
+    from bench.data import bbc_articles
+    from bench.scale import folder_mb, measure, questions
+
+    embedder, _ = timed_build("onnx")
+    home = Path(args["home"])
+    asked = questions([a.headline for a in bbc_articles() or []], QUESTIONS)
+    result = asyncio.run(measure(home, embedder, asked, args.get("rounds", 2)))
+    sizes = folder_mb(home)
+    return {**result, "sqlite_mb": sizes.get("newsdesk.sqlite3", 0.0), "faiss_mb": sizes.get("vectors.faiss", 0.0),
+            "peak_rss_mb": peak_rss_mb()}
+
+
+TASKS.update({"scale": task_scale, "scale_ask": task_scale_ask})
+
+
 def main() -> None:
     task, raw = sys.argv[1], sys.argv[2]
     print(json.dumps(TASKS[task](json.loads(raw))))

@@ -23,6 +23,7 @@ from .text import content_terms, fts_query, sentence_spans, stem, token_spans
 from .vectors import VectorStore
 
 CANDIDATES = 50  # from each of dense and BM25
+COMMON_DF = 5_000  # passages; a term in more is left out of the BM25 MATCH (its postings dominate the cost)
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 
 SentenceVectors = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
@@ -63,10 +64,10 @@ def idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-async def term_weights(store: Store, query: str) -> TermWeights:
-    """IDF of each content term of the question, counted in the full-text index."""
+async def term_weights(store: Store, query: str, counts: dict[str, int] | None = None) -> TermWeights:
+    """IDF of each content term of the question, counted in the full-text index (or given `counts`)."""
     terms = content_terms(query)[:32]
-    counts = await store.document_counts(terms)
+    counts = await store.document_counts(terms) if counts is None else counts
     n = await store.passage_count()
     weights: dict[str, float] = {}
     for term in terms:
@@ -132,14 +133,20 @@ async def retrieve(
 ) -> list[Hit]:
     """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence."""
     dense = await dense_search(vectors, store, qvec, scopes, CANDIDATES)
-    match = fts_query(query)
+    counts = await store.document_counts(content_terms(query)[:32])
+    # BM25 candidates from the terms in at most COMMON_DF passages (every term, below that size):
+    # at 1M passages a common word's postings cost 100+ ms and it hardly moves BM25
+    common = sorted((t for t, n in counts.items() if n > COMMON_DF), key=counts.__getitem__)
+    if common and len(common) == len(counts):
+        common = common[1:]  # every term is common: keep the rarest
+    match = fts_query(query, frozenset(common))
     lexical = dict(await store.fulltext(match, scopes, CANDIDATES)) if match else {}
     ids = list(dict.fromkeys([*dense, *lexical]))
     passages = await store.passages_by_id(ids, scopes)
     missing = [pid for pid in lexical if pid not in dense and pid in passages]
     for pid, vector in (await store.vectors_by_id(missing, qvec.shape[-1])).items():
         dense[pid] = float(np.dot(vector, qvec.reshape(-1)))
-    terms = await term_weights(store, query)
+    terms = await term_weights(store, query, counts)
     found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
     hits = [
         score_passage(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), qvec, terms, found.get(pid))
