@@ -204,7 +204,9 @@ def task_scale(args: dict[str, Any]) -> dict[str, Any]:
     home = Path(args["home"])
     fill_s = fill(home, args["n"], base, paragraphs, headlines, embedder.name)
     built = asyncio.run(build(home, embedder))
-    return {**built, "fill_s": fill_s, "peak_rss_mb": peak_rss_mb()}
+    result = {**built, "fill_s": fill_s, "peak_rss_mb": peak_rss_mb()}
+    (home / "bench-build.json").write_text(json.dumps(result))  # a kept folder keeps how it was made
+    return result
 
 
 def task_scale_ask(args: dict[str, Any]) -> dict[str, Any]:
