@@ -48,6 +48,11 @@ NOTES = """## How the backends are made
   100 ms a question at 100k; now CROSS JOIN, 2 ms); BM25 ranked every match joined to its article
   (65 ms at 100k; now FTS5 ranks alone, terms in more than 5,000 passages are left out of the MATCH,
   scopes checked on the best 200); the article count per answer was a full listing (now COUNT).
+  Then (p50 36/54/106 ms at 10k/100k/1M before): the article count per scope set, the passage
+  count N and each term's document count are cached, exact, until the next commit (keyed by the
+  reader's `PRAGMA data_version` and the store's own commits; 17 + 8 + 8.5 ms at 1M before); each
+  passage's sentence stems and each text's shingles are memoized by text; scoring and `compose` run
+  in a worker thread. The second round of questions finds its term counts cached.
 
 Regenerate: `make bench` (about 20-40 minutes) or `.venv/bin/python -m bench --quick`
 (`--only embedding squad ...` for some parts, `--no-write` to leave this file alone).

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -56,9 +57,10 @@ def refusal(
                   confidence=score)
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=4096)
+def _shingles(text: str) -> frozenset[tuple[str, ...]]:
     tokens = words(text)
-    return {tuple(tokens[i : i + 3]) for i in range(max(len(tokens) - 2, 1))}
+    return frozenset(tuple(tokens[i : i + 3]) for i in range(max(len(tokens) - 2, 1)))
 
 
 def near_duplicate(a: str, b: str) -> bool:

@@ -304,7 +304,9 @@ class Library:
         ]
         searched = await self.store.article_count(scopes)
         neighbours = await self._previous_passages(hits[: 4 * self.settings.max_quotes])
-        answer = compose(question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched)
+        answer = await asyncio.to_thread(
+            compose, question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched
+        )
         return answer, hits
 
     async def sentence_vectors(self, passages: Sequence[Passage], *, locked: bool = False) -> SentenceVectors:

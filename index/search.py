@@ -13,18 +13,20 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Awaitable, Callable, Sequence
 
 import numpy as np
 
 from .models import Passage
 from .store import Store
-from .text import content_terms, fts_query, sentence_spans, stem, token_spans
+from .text import content_terms, fts_query, sentence_spans, stem, stemmed_tokens
 from .vectors import VectorStore
 
 CANDIDATES = 50  # from each of dense and BM25
 COMMON_DF = 5_000  # passages; a term in more is left out of the BM25 MATCH (its postings dominate the cost)
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
+STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
 
 SentenceVectors = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
 SentenceSource = Callable[[Sequence[Passage]], Awaitable[SentenceVectors]]
@@ -50,7 +52,7 @@ class TermWeights:
 
     weights: dict[str, float]
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(self.weights.values())
 
@@ -93,19 +95,27 @@ async def dense_search(
         fetch = min(total, fetch * 8)
 
 
-def sentence_stems(text: str, spans: Sequence[tuple[int, int]]) -> tuple[set[str], list[set[str]]]:
-    """The stems of the whole text and of each sentence span."""
+def sentence_stems(
+    text: str, spans: Sequence[tuple[int, int]]
+) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """The stems of the whole text and of each sentence span (remembered for STEM_CACHE passages)."""
+    return _sentence_stems(text, tuple((int(a), int(b)) for a, b in spans))
+
+
+@lru_cache(maxsize=STEM_CACHE)
+def _sentence_stems(
+    text: str, spans: tuple[tuple[int, int], ...]
+) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
     per_sentence: list[set[str]] = [set() for _ in spans]
     whole: set[str] = set()
     index = 0
-    for start, word in token_spans(text):
+    for start, key in stemmed_tokens(text):
         while index < len(spans) - 1 and start >= spans[index][1]:
             index += 1
-        key = stem(word)
         whole.add(key)
         if per_sentence:
             per_sentence[index].add(key)
-    return whole, per_sentence
+    return frozenset(whole), tuple(frozenset(s) for s in per_sentence)
 
 
 def score_passage(
@@ -148,9 +158,15 @@ async def retrieve(
         dense[pid] = float(np.dot(vector, qvec.reshape(-1)))
     terms = await term_weights(store, query, counts)
     found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
-    hits = [
-        score_passage(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), qvec, terms, found.get(pid))
-        for pid in ids if pid in passages
-    ]
+    candidates = [(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid)) for pid in ids if pid in passages]
+    return await asyncio.to_thread(rank, candidates, qvec, terms, k)
+
+
+def rank(
+    candidates: Sequence[tuple[Passage, float, float, tuple[list[tuple[int, int]], np.ndarray] | None]],
+    qvec: np.ndarray, terms: TermWeights, k: int,
+) -> list[Hit]:
+    """Score (passage, dense, lexical, sentences) candidates and keep the `k` best (CPU-bound: run in a thread)."""
+    hits = [score_passage(p, dense, lexical, qvec, terms, found) for p, dense, lexical, found in candidates]
     hits.sort(key=lambda h: h.score, reverse=True)
     return hits[:k]

@@ -16,6 +16,9 @@ _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
     "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added"
 
 
+COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -38,6 +41,10 @@ class Store:
     def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection | None = None) -> None:
         self.db = db
         self.reader = reader or db
+        self.writes = 0
+        """Own commits so far; with the reader's `PRAGMA data_version` it keys the cached counts."""
+        self._counted: tuple[int, int] | None = None
+        self._counts: dict[tuple[str, Any], int] = {}
 
     @classmethod
     async def open(cls, path: Path) -> "Store":
@@ -62,6 +69,28 @@ class Store:
             await self.reader.close()
         await self.db.close()
 
+    async def _commit(self) -> None:
+        await self.db.commit()
+        self.writes += 1
+
+    async def _count_key(self) -> tuple[int, int]:
+        """Changes with every commit: the reader's data_version (any other connection's) and our own."""
+        row = await (await self.reader.execute("PRAGMA data_version")).fetchone()
+        return (int(row[0]) if row else 0), self.writes
+
+    async def _cached_count(self, key: tuple[str, Any], sql: str, params: tuple[Any, ...]) -> int:
+        """COUNT(*) of committed rows, run once per change of the database (counts stay exact)."""
+        version = await self._count_key()
+        if version != self._counted:
+            self._counts, self._counted = {}, version
+        if key in self._counts:
+            return self._counts[key]
+        row = await (await self.reader.execute(sql, params)).fetchone()
+        value = int(row[0]) if row else 0
+        if self._counted == version and len(self._counts) < COUNT_CACHE:
+            self._counts[key] = value
+        return value
+
     async def get_meta(self, key: str, default: str = "") -> str:
         row = await (await self.db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
         return str(row[0]) if row else default
@@ -77,7 +106,7 @@ class Store:
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-        await self.db.commit()
+        await self._commit()
 
     async def find_existing(self, scope: str, key: str, content_hash: str) -> tuple[int, str, str] | None:
         """The article with this identity key, or the same content, in this scope: (id, hash, key)."""
@@ -111,7 +140,7 @@ class Store:
                 )
                 ids.append(int(cursor.lastrowid or 0))
             await self._bump_generation()
-            await self.db.commit()
+            await self._commit()
         except BaseException:
             await self.db.rollback()
             raise
@@ -122,7 +151,7 @@ class Store:
         removed = await self._passage_ids(article_id)
         await self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         await self._bump_generation()
-        await self.db.commit()
+        await self._commit()
         return removed
 
     async def _passage_ids(self, article_id: int) -> list[int]:
@@ -139,12 +168,12 @@ class Store:
         return [_article(r) for r in rows]
 
     async def article_count(self, scopes: Sequence[str] | None = None) -> int:
-        """How many articles `scopes` hold (None: all), counted on the scope index."""
+        """How many articles `scopes` hold (None: all), counted on the scope index once per change."""
         sql, params = "SELECT COUNT(*) FROM articles", ()
         if scopes is not None:
+            scopes = sorted(set(scopes))
             sql, params = sql + f" WHERE scope IN ({_placeholders(scopes)})", tuple(scopes)
-        row = await (await self.reader.execute(sql, params)).fetchone()
-        return int(row[0]) if row else 0
+        return await self._cached_count(("articles", params if scopes is not None else None), sql, params)
 
     async def articles_by_id(self, ids: Sequence[int]) -> list[StoredArticle]:
         """The stored articles among `ids`, in the order given, in one query."""
@@ -236,7 +265,8 @@ class Store:
 
     async def vector_matrix(self, dim: int, batch: int = 20000) -> tuple[np.ndarray, np.ndarray]:
         """Every stored passage's (ids, vectors) as two arrays filled batch by batch (one copy in memory)."""
-        n = await self.passage_count()
+        row = await (await self.db.execute("SELECT COUNT(*) FROM passages")).fetchone()
+        n = int(row[0]) if row else 0
         ids = np.empty(n, dtype=np.int64)
         vectors = np.empty((n, dim), dtype=np.float32)
         row, last = 0, 0
@@ -264,7 +294,7 @@ class Store:
             "UPDATE passages SET vector = ? WHERE id = ?",
             [(np.asarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors)],
         )
-        await self.db.commit()
+        await self._commit()
 
     async def data_version(self) -> int:
         """A number that changes whenever another connection (another process) commits."""
@@ -293,33 +323,31 @@ class Store:
             "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
             [(int(pid), json.dumps(spans), np.asarray(v, dtype=np.float32).tobytes(), int(pid)) for pid, spans, v in rows],
         )
-        await self.db.commit()
+        await self._commit()
 
     async def clear_sentences(self) -> None:
         """Forget every sentence vector (the embedder changed); they are made again when needed."""
         await self.db.execute("DELETE FROM sentences")
-        await self.db.commit()
+        await self._commit()
 
     async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
-        """How many passages contain each term (stemmed as the full-text index stems it)."""
-        counts = {}
-        for term in terms:
-            row = await (await self.db.execute(
-                "SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?", ('"' + term.replace('"', '""') + '"',)
-            )).fetchone()
-            counts[term] = int(row[0]) if row else 0
-        return counts
+        """How many committed passages contain each term (stemmed as the full-text index stems it).
+
+        Each term is counted once per change of the database.
+        """
+        sql = "SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?"
+        return {t: await self._cached_count(("term", t), sql, ('"' + t.replace('"', '""') + '"',)) for t in terms}
 
     async def passage_count(self) -> int:
-        row = await (await self.db.execute("SELECT COUNT(*) FROM passages")).fetchone()
-        return int(row[0]) if row else 0
+        """How many passages are committed, counted once per change of the database."""
+        return await self._cached_count(("passages", None), "SELECT COUNT(*) FROM passages", ())
 
     async def add_feedback(self, scope: str, user_id: str, question: str, vote: int, quotes: list[dict]) -> int:
         cursor = await self.db.execute(
             "INSERT INTO feedback (created, scope, user_id, question, vote, quotes) VALUES (?, ?, ?, ?, ?, ?)",
             (_now(), scope, user_id, question, vote, json.dumps(quotes, ensure_ascii=False)),
         )
-        await self.db.commit()
+        await self._commit()
         return int(cursor.lastrowid or 0)
 
     async def feedback(self, limit: int, scopes: Sequence[str] | None = None) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Callable
 
@@ -80,7 +81,13 @@ def _stemmer() -> Callable[[str], str]:
     except ImportError:
         return _strip_suffix
     stem = Stemmer.Stemmer("english").stemWord
-    return lambda word: stem(word)
+    lock = threading.Lock()  # one stemmer, called from the scoring threads too
+
+    def locked(word: str) -> str:
+        with lock:
+            return stem(word)
+
+    return locked
 
 
 def _strip_suffix(word: str) -> str:
@@ -91,6 +98,17 @@ def _strip_suffix(word: str) -> str:
 
 
 stem = lru_cache(maxsize=65536)(_stemmer())
+
+
+@lru_cache(maxsize=131072)
+def token_stem(token: str) -> str:
+    """The stem of one word token as the regex found it (lower-cased, curly apostrophe straightened)."""
+    return stem(token.lower().replace("’", "'"))
+
+
+def stemmed_tokens(text: str) -> list[tuple[int, str]]:
+    """(start offset, stem) of every word token in `text`: `token_spans` with each word stemmed."""
+    return [(m.start(), token_stem(m.group())) for m in _WORD.finditer(text)]
 
 
 def stems(text: str) -> set[str]:
