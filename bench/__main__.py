@@ -51,7 +51,7 @@ NOTES = """## How the backends are made
   Then (p50 36/54/106 ms at 10k/100k/1M before): the article count per scope set, the passage
   count N and each term's document count are cached, exact, until the next commit (keyed by the
   reader's `PRAGMA data_version` and the store's own commits; 17 + 8 + 8.5 ms at 1M before); each
-  passage's sentence stems and each text's shingles are memoized by text; scoring and `compose` run
+  passage's sentence stems (one regex pass per sentence) and each text's shingles are memoized by text; scoring and `compose` run
   in a worker thread. The second round of questions finds its term counts cached.
 
 Regenerate: `make bench` (about 20-40 minutes) or `.venv/bin/python -m bench --quick`

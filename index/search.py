@@ -20,7 +20,7 @@ import numpy as np
 
 from .models import Passage
 from .store import Store
-from .text import content_terms, fts_query, sentence_spans, stem, stemmed_tokens
+from .text import content_terms, fts_query, region_stems, sentence_spans, stem, stemmed_tokens
 from .vectors import VectorStore
 
 CANDIDATES = 50  # from each of dense and BM25
@@ -106,6 +106,9 @@ def sentence_stems(
 def _sentence_stems(
     text: str, spans: tuple[tuple[int, int], ...]
 ) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    regions = region_stems(text, [end for _, end in spans[:-1]]) if spans else None
+    if regions is not None:  # a word starting before a sentence's end belongs to that sentence
+        return frozenset().union(*regions), tuple(frozenset(r) for r in regions)
     per_sentence: list[set[str]] = [set() for _ in spans]
     whole: set[str] = set()
     index = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Sequence
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
@@ -109,6 +109,18 @@ def token_stem(token: str) -> str:
 def stemmed_tokens(text: str) -> list[tuple[int, str]]:
     """(start offset, stem) of every word token in `text`: `token_spans` with each word stemmed."""
     return [(m.start(), token_stem(m.group())) for m in _WORD.finditer(text)]
+
+
+def region_stems(text: str, cuts: Sequence[int]) -> list[set[str]] | None:
+    """The stems of the words in each region [0, cuts[0]), [cuts[0], cuts[1]), ..., [cuts[-1], end).
+
+    None when a cut falls inside a word (or the cuts go backwards): the caller then walks the tokens.
+    """
+    bounds = [0, *cuts, len(text)]
+    for before, cut in zip(bounds, bounds[1:-1]):
+        if cut < before or (0 < cut < len(text) and not (text[cut - 1].isspace() or text[cut].isspace())):
+            return None
+    return [set(map(token_stem, _WORD.findall(text, a, max(a, b)))) for a, b in zip(bounds, bounds[1:])]
 
 
 def stems(text: str) -> set[str]:
