@@ -10,20 +10,11 @@ import pytest
 
 from fakediscord.harness import World, running_bot
 from fakediscord.server import EPHEMERAL
-from webfixtures import Site, start_site
+from webfixtures import EXTRA_ITEM, Site, site  # noqa: F401 (site is a fixture)
 
 LOCAL = {"NEWSDESK_FETCH_ALLOW": "127.0.0.1", "NEWSDESK_FETCH_TIMEOUT": "5"}
 BRIDGE = "Harbour bridge reopens after repairs"
 CABLES = "How many suspension cables did the engineers replace?"
-EXTRA_ITEM = """<item><title>Glacier retreat doubles</title><link>{base}/jsonld_page.html</link>
-<guid>courier-1003</guid><pubDate>Thu, 07 Mar 2024 10:00:00 GMT</pubDate></item>"""
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    site, runner = await start_site()
-    yield site
-    await runner.cleanup()
 
 
 @pytest.fixture

@@ -13,18 +13,9 @@ from index.feeds import parse_feed
 from index.fetch import FetchSettings, parse_allow
 from index.library import Library
 from index.webingest import add_feed, ingest_url, list_feeds, poll_feeds, remove_feed
-from webfixtures import WEB, Site, start_site
+from webfixtures import EXTRA_ITEM, WEB, Site, site  # noqa: F401 (site is a fixture)
 
 LOCAL = FetchSettings(allow_networks=parse_allow("127.0.0.1/32")[1], timeout=5)
-EXTRA_ITEM = """<item><title>Glacier retreat doubles</title><link>{base}/jsonld_page.html</link>
-<guid>courier-1003</guid><pubDate>Thu, 07 Mar 2024 10:00:00 GMT</pubDate></item>"""
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    site, runner = await start_site()
-    yield site
-    await runner.cleanup()
 
 
 @pytest.fixture

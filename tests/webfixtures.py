@@ -5,12 +5,17 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import AsyncIterator
 
+import pytest
 from aiohttp import web
 
 WEB = Path(__file__).parent / "fixtures" / "web"
 FEED_ETAG = '"feed-v1"'
 FEED_MODIFIED = "Tue, 05 Mar 2024 09:00:00 GMT"
+EXTRA_ITEM = """<item><title>Glacier retreat doubles</title><link>{base}/jsonld_page.html</link>
+<guid>courier-1003</guid><pubDate>Thu, 07 Mar 2024 10:00:00 GMT</pubDate></item>"""
+"""A new RSS item to append to the feed (format with base=site.base)."""
 
 
 @dataclass
@@ -121,3 +126,11 @@ class SilentServer:
             with contextlib.suppress(OSError):
                 await writer.wait_closed()
         await self._server.wait_closed()
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[Site]:
+    """The local news site, running for one test (import this fixture into the test module)."""
+    site, runner = await start_site()
+    yield site
+    await runner.cleanup()
