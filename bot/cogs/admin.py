@@ -34,6 +34,17 @@ def allowed(interaction: discord.Interaction, admin_role: str) -> bool:
                       roles=roles, admin_role=admin_role)
 
 
+async def refused_unless_manager(
+    interaction: discord.Interaction, admin_role: str, event: Event, what: str = "articles"
+) -> bool:
+    """Refuse (ephemerally, logged as a permission refusal) a member who may not manage `what`."""
+    if allowed(interaction, admin_role):
+        return False
+    event.outcome, event.fields["reason"] = "refused", "permission"
+    await interaction.response.send_message(refusal_for_manage(admin_role, what), ephemeral=True)
+    return True
+
+
 def summary(results: Sequence[IngestResult]) -> str:
     """One line per article: added, unchanged, replaced or rejected (with the reason)."""
     lines = []
@@ -52,13 +63,6 @@ class Admin(commands.Cog):
     def __init__(self, bot: "NewsdeskBot") -> None:
         self.bot = bot
 
-    async def _refuse(self, interaction: discord.Interaction, event: Event) -> bool:
-        if allowed(interaction, self.bot.settings.admin_role):
-            return False
-        event.outcome, event.fields["reason"] = "refused", "permission"
-        await interaction.response.send_message(refusal_for_manage(self.bot.settings.admin_role), ephemeral=True)
-        return True
-
     @app_commands.command(name="ingest")
     @app_commands.guild_only()
     @app_commands.describe(file="A .txt, .md or .html article", url="The address of an article page or feed")
@@ -70,7 +74,7 @@ class Admin(commands.Cog):
 
     async def _ingest(self, interaction: discord.Interaction, file: Optional[discord.Attachment],
                       url: Optional[str], event: Event) -> None:
-        if await self._refuse(interaction, event):
+        if await refused_unless_manager(interaction, self.bot.settings.admin_role, event):
             return
         problem = "Give either a file or a url (one of them)." if (file is None) == (url is None) else None
         if file is not None and problem is None:
@@ -118,7 +122,7 @@ class Admin(commands.Cog):
             await self._forget(interaction, article, event)
 
     async def _forget(self, interaction: discord.Interaction, article: str, event: Event) -> None:
-        if await self._refuse(interaction, event):
+        if await refused_unless_manager(interaction, self.bot.settings.admin_role, event):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)  # removing rewrites the index
         scope = guild_scope(interaction.guild_id or 0)

@@ -10,8 +10,8 @@ from discord.ext import commands
 from discord.utils import escape_markdown
 
 from bot import render
-from bot.access import guild_scope, refusal_for_manage
-from bot.cogs.admin import allowed
+from bot.access import guild_scope
+from bot.cogs.admin import refused_unless_manager
 from index.errors import RejectedInput
 from index.events import Event, track
 from index.webingest import Subscription, add_feed, list_feeds, remove_feed
@@ -49,14 +49,6 @@ class Feeds(commands.GroupCog, group_name="feeds"):
     def _scope(self, interaction: discord.Interaction) -> str:
         return guild_scope(interaction.guild_id or 0)
 
-    async def _refuse(self, interaction: discord.Interaction, event: Event) -> bool:
-        if allowed(interaction, self.bot.settings.admin_role):
-            return False
-        event.outcome, event.fields["reason"] = "refused", "permission"
-        await interaction.response.send_message(refusal_for_manage(self.bot.settings.admin_role, "feeds"),
-                                                ephemeral=True)
-        return True
-
     def _schedule(self) -> str:
         minutes = self.bot.settings.feed_poll_minutes
         return f"every {minutes:g} minutes" if minutes > 0 else "when polled (the schedule is off)"
@@ -72,7 +64,7 @@ class Feeds(commands.GroupCog, group_name="feeds"):
 
     async def _add(self, interaction: discord.Interaction, url: str, announce: Optional[discord.TextChannel],
                    event: Event) -> None:
-        if await self._refuse(interaction, event):
+        if await refused_unless_manager(interaction, self.bot.settings.admin_role, event, "feeds"):
             return
         if announce is not None and announce.guild.id != interaction.guild_id:
             event.outcome = "invalid"
@@ -115,7 +107,7 @@ class Feeds(commands.GroupCog, group_name="feeds"):
             await self._remove(interaction, feed, event)
 
     async def _remove(self, interaction: discord.Interaction, feed: str, event: Event) -> None:
-        if await self._refuse(interaction, event):
+        if await refused_unless_manager(interaction, self.bot.settings.admin_role, event, "feeds"):
             return
         scopes = (self._scope(interaction),)
         found = None
