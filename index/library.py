@@ -98,6 +98,9 @@ class Library:
     async def _embed(self, texts: Sequence[str]) -> np.ndarray:
         return await asyncio.to_thread(self.embedder.embed, texts)
 
+    async def _embed_query(self, query: str) -> np.ndarray:
+        return (await self._embed([query]))[0]
+
     async def _check_embedder(self) -> None:
         """Re-embed every passage when the stored vectors came from another model or backend."""
         stored = await self.store.get_meta("embedder")
@@ -295,8 +298,7 @@ class Library:
             async with self.write_lock:
                 await self._follow_other_writers()
         query = f"{context.strip()} {question}".strip() if context else question
-        qvec = (await self._embed([query]))[0]
-        hits = await retrieve(self.store, self.vectors, qvec, query, scopes, k=20, sentences=self.sentence_vectors)
+        hits = await retrieve(self.store, self.vectors, self._embed_query, query, scopes, k=20, sentences=self.sentence_vectors)
         articles = {a.id: a for a in await self._articles_of(hits)}
         hits = [  # an article forgotten or replaced since the search is no longer quoted
             h for h in hits

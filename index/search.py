@@ -20,16 +20,17 @@ import numpy as np
 
 from .models import Passage
 from .store import Store
-from .text import content_terms, fts_query, region_stems, sentence_spans, stem, stemmed_tokens
+from .text import content_terms, fts_match, region_stems, sentence_spans, stem, stemmed_tokens, words
 from .vectors import VectorStore
 
 CANDIDATES = 50  # from each of dense and BM25
-COMMON_DF = 5_000  # passages; a term in more is left out of the BM25 MATCH (its postings dominate the cost)
+POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each one (~1 us), rarest terms first
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
 
 SentenceVectors = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
 SentenceSource = Callable[[Sequence[Passage]], Awaitable[SentenceVectors]]
+QueryEmbedder = Callable[[str], Awaitable[np.ndarray]]
 
 
 @dataclass
@@ -95,6 +96,29 @@ async def dense_search(
         fetch = min(total, fetch * 8)
 
 
+async def narrowed(store: Store, scopes: Sequence[str] | None) -> Sequence[str] | None:
+    """None (no scope check needed) when `scopes` cover every scope the library holds, else `scopes`."""
+    if scopes is None or await store.scope_names() <= set(scopes):
+        return None
+    return scopes
+
+
+def bm25_terms(counts: dict[str, int], budget: int | None = None) -> list[str]:
+    """The terms BM25 searches: the rarest first while their passages add up to the budget.
+
+    A term in more passages than that on its own (at 1M passages a common word's postings cost
+    100+ ms) nominates nothing useful: the dense search and the term coverage still see it.
+    """
+    budget = POSTINGS_BUDGET if budget is None else budget
+    chosen, total = [], 0
+    for term in sorted(counts, key=lambda t: (counts[t], t)):
+        if total + counts[term] > budget:
+            break
+        chosen.append(term)
+        total += counts[term]
+    return chosen
+
+
 def sentence_stems(
     text: str, spans: Sequence[tuple[int, int]]
 ) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
@@ -140,20 +164,30 @@ def score_passage(
     return Hit(passage, score, dense, lexical, coverage, list(spans), cosine, sentence_coverage)
 
 
+async def lexical_search(
+    store: Store, query: str, scopes: Sequence[str] | None, k: int
+) -> tuple[dict[str, int], dict[int, float]]:
+    """The question terms' document counts, and the top `k` passages by BM25 over its rarest terms."""
+    counts = await store.document_counts(content_terms(query)[:32] or list(dict.fromkeys(words(query)))[:32])
+    match = fts_match(bm25_terms(counts))
+    return counts, (dict(await store.fulltext(match, scopes, k)) if match else {})
+
+
 async def retrieve(
-    store: Store, vectors: VectorStore, qvec: np.ndarray, query: str,
+    store: Store, vectors: VectorStore, embed_query: QueryEmbedder, query: str,
     scopes: Sequence[str] | None, k: int = 10, sentences: SentenceSource | None = None,
 ) -> list[Hit]:
-    """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence."""
-    dense = await dense_search(vectors, store, qvec, scopes, CANDIDATES)
-    counts = await store.document_counts(content_terms(query)[:32])
-    # BM25 candidates from the terms in at most COMMON_DF passages (every term, below that size):
-    # at 1M passages a common word's postings cost 100+ ms and it hardly moves BM25
-    common = sorted((t for t, n in counts.items() if n > COMMON_DF), key=counts.__getitem__)
-    if common and len(common) == len(counts):
-        common = common[1:]  # every term is common: keep the rarest
-    match = fts_query(query, frozenset(common))
-    lexical = dict(await store.fulltext(match, scopes, CANDIDATES)) if match else {}
+    """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence.
+
+    The BM25 search runs in SQLite's thread while the question is embedded and FAISS searched.
+    """
+    scopes = await narrowed(store, scopes)
+
+    async def dense_side() -> tuple[np.ndarray, dict[int, float]]:
+        qvec = await embed_query(query)
+        return qvec, await dense_search(vectors, store, qvec, scopes, CANDIDATES)
+
+    (qvec, dense), (counts, lexical) = await asyncio.gather(dense_side(), lexical_search(store, query, scopes, CANDIDATES))
     ids = list(dict.fromkeys([*dense, *lexical]))
     passages = await store.passages_by_id(ids, scopes)
     missing = [pid for pid in lexical if pid not in dense and pid in passages]

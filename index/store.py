@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import aiosqlite
 import numpy as np
@@ -44,7 +44,7 @@ class Store:
         self.writes = 0
         """Own commits so far; with the reader's `PRAGMA data_version` it keys the cached counts."""
         self._counted: tuple[int, int] | None = None
-        self._counts: dict[tuple[str, Any], int] = {}
+        self._counts: dict[tuple[str, Any], Any] = {}
 
     @classmethod
     async def open(cls, path: Path) -> "Store":
@@ -78,18 +78,29 @@ class Store:
         row = await (await self.reader.execute("PRAGMA data_version")).fetchone()
         return (int(row[0]) if row else 0), self.writes
 
-    async def _cached_count(self, key: tuple[str, Any], sql: str, params: tuple[Any, ...]) -> int:
-        """COUNT(*) of committed rows, run once per change of the database (counts stay exact)."""
+    async def _cached(self, key: tuple[str, Any], sql: str, params: tuple[Any, ...], convert: Callable[[list[Any]], Any]) -> Any:
+        """`convert` of a query's rows, run once per change of the database (so the value stays exact)."""
         version = await self._count_key()
         if version != self._counted:
             self._counts, self._counted = {}, version
         if key in self._counts:
             return self._counts[key]
-        row = await (await self.reader.execute(sql, params)).fetchone()
-        value = int(row[0]) if row else 0
+        value = convert(list(await self.reader.execute_fetchall(sql, params)))
         if self._counted == version and len(self._counts) < COUNT_CACHE:
             self._counts[key] = value
         return value
+
+    async def _cached_count(self, key: tuple[str, Any], sql: str, params: tuple[Any, ...]) -> int:
+        """COUNT(*) of committed rows, run once per change of the database."""
+        return int(await self._cached(key, sql, params, lambda rows: rows[0][0] if rows else 0))
+
+    async def scope_names(self) -> frozenset[str]:
+        """The scopes holding at least one article (one index seek per scope, once per change)."""
+        sql = "WITH RECURSIVE s (scope) AS (SELECT MIN(scope) FROM articles UNION ALL " \
+            "SELECT (SELECT MIN(scope) FROM articles WHERE scope > s.scope) FROM s WHERE s.scope IS NOT NULL) " \
+            "SELECT scope FROM s WHERE scope IS NOT NULL"
+        names: frozenset[str] = await self._cached(("scopes", None), sql, (), lambda rows: frozenset(r[0] for r in rows))
+        return names
 
     async def get_meta(self, key: str, default: str = "") -> str:
         row = await (await self.db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()

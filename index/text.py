@@ -64,13 +64,13 @@ def content_terms(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_query(text: str, leave_out: frozenset[str] = frozenset()) -> str:
-    """A safe FTS5 MATCH expression: each term quoted (no operators pass through), OR-ed.
+def fts_query(text: str) -> str:
+    """A safe FTS5 MATCH expression for `text`'s content terms (all its words when it has none)."""
+    return fts_match(content_terms(text) or words(text))
 
-    `leave_out`: content terms to omit (when others remain).
-    """
-    terms = content_terms(text) or words(text)
-    terms = [t for t in terms if t not in leave_out] or terms
+
+def fts_match(terms: Sequence[str]) -> str:
+    """A safe FTS5 MATCH expression: each term quoted (no operators pass through), OR-ed."""
     return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms[:32])
 
 

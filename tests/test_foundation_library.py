@@ -115,6 +115,20 @@ async def test_guild_articles_stay_in_their_guild(library: Library) -> None:
     assert await library.forget(harbour.id, scope="guild:1")
 
 
+async def test_a_guild_sees_nothing_of_another_guilds_first_article(library: Library) -> None:
+    """While every article is global a guild's question needs no scope check; one ingest later it does."""
+    await library.ingest_paths([SHIPPED])
+    before = await library.ask("harbour reopened Monday storm", scopes=(GLOBAL_SCOPE, "guild:2"))
+    assert all(q.title != "Harbour reopens" for q in before.quotes)
+    await library.ingest_articles([HARBOUR], scope="guild:1")
+    assert await library.store.scope_names() == {GLOBAL_SCOPE, "guild:1"}
+    after = await library.ask("harbour reopened Monday storm", scopes=(GLOBAL_SCOPE, "guild:2"))
+    assert all(q.title != "Harbour reopens" for q in after.quotes)
+    assert (await library.ask("harbour reopened Monday storm", scopes=(GLOBAL_SCOPE, "guild:1"))).quotes[0].title == "Harbour reopens"
+    await library.forget((await library.find_articles("harbour", ("guild:1",)))[0].id, scope="guild:1")
+    assert await library.store.scope_names() == {GLOBAL_SCOPE}
+
+
 @pytest.mark.parametrize("question", ["", "   \n\t "])
 async def test_empty_question_is_refused_with_a_reason(library: Library, question: str) -> None:
     with pytest.raises(BadQuestion, match="empty"):

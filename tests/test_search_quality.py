@@ -10,7 +10,8 @@ from conftest import SHIPPED, settings_for
 from index.embed import HashEmbedder
 from index.library import Library
 from index.models import Article, Passage
-from index.search import TermWeights, idf, score_passage, sentence_stems
+from index import search
+from index.search import TermWeights, bm25_terms, idf, score_passage, sentence_stems
 from index.text import query_stems, sentence_spans, stem
 
 @pytest.fixture
@@ -50,6 +51,23 @@ async def test_names_and_dates_in_the_shipped_article(library: Library) -> None:
     for question, needle in [("Belousov", "Belousov"), ("Who is Lankov?", "Lankov")]:
         answer = await library.ask(question)
         assert needle in answer.quotes[0].text
+
+
+def test_bm25_searches_the_rarest_terms_its_budget_allows() -> None:
+    counts = {"council": 3_000, "okonkwo": 2, "budget": 1_500, "tram": 40}
+    assert bm25_terms(counts, budget=2_000) == ["okonkwo", "tram", "budget"]
+    assert bm25_terms(counts, budget=100) == ["okonkwo", "tram"]
+    assert bm25_terms({"the": 9_000, "said": 6_000}, budget=5_000) == []  # only the dense search nominates
+
+
+async def test_a_rare_name_is_found_when_the_common_words_are_over_budget(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "POSTINGS_BUDGET", 2)  # "council" and "budget" are each in 3 paragraphs
+    await library.ingest_articles([CITY])
+    answer = await library.ask("What did Okonkwo propose to the council about the budget?")
+    assert answer.quotes[0].paragraph == 2
+    assert "Okonkwo" in answer.quotes[0].text
 
 
 def test_rare_terms_weigh_more_than_common_ones() -> None:
