@@ -21,42 +21,6 @@ BACKENDS = ("onnx", "torch")
 QUESTION = "who accompanies Putin?"
 
 
-NOTES = """## How the backends are made
-
-- `onnx` (`index/embed_onnx.py`): the packaged all-MiniLM-L6-v2 traced with `torch.onnx.export`
-  (TorchScript exporter, opset 17, dynamic batch and length), then
-  `onnxruntime.quantization.quantize_dynamic` on the MatMuls: int8 weights per channel with
-  `reduce_range` (about 15% faster here than full-range int8 for cosine 0.992 vs 0.993 to fp32;
-  per-tensor int8 fell to cosine 0.956). Exported once into `<NEWSDESK_HOME>/models/`, named by a key of
-  model, torch, onnx and onnxruntime versions, written to a temporary folder and renamed. Later
-  start-ups import only onnxruntime, tokenizers and numpy. Tokenized with `tokenizers` from the
-  packaged `tokenizer.json`, truncated at 256 tokens like sentence-transformers' `max_seq_length`
-  (the file itself says 128 with fixed padding to 128: both overridden), batches of 8 sorted by
-  length, mean pooling and L2 normalization in numpy. The fp32 export matches torch to cosine 1.0000.
-- onnxruntime session: 2 intra-op threads, sequential execution, thread spinning off. Measured with
-  the machine at load 8 on 2 cores: a question took 2.7-5.2 ms with spinning off against 10-14 ms
-  with it on (and 4-10 ms with one thread); throughput 37-42 against 21-23 paragraphs/s.
-- FAISS single queries: one OpenMP thread (`faiss.omp_set_num_threads(1)`); with two on a busy
-  machine a Flat search at 10k took 14 ms instead of 0.3 ms (table 3).
-- Dynamic int8 quantizes activations per batch, so a text embedded alone and inside a batch agree
-  to cosine >= 0.99, not bit for bit.
-- `torch`: sentence-transformers fp32, batch 32, the reference.
-- Part 2b (`--only scale --keep DIR` reuses filled data folders): the vector store is exact Flat up
-  to FLAT_MAX = 50k passages, then IVF (nlist 4 sqrt N, nprobe 64) trained from SQLite's vectors in a
-  thread (2 OpenMP threads) and swapped in; queries use one OpenMP thread. Query-path fixes it
-  measured: `passages_by_id` joined articles first (SQLite 3.40 scanned every article of the scope:
-  100 ms a question at 100k; now CROSS JOIN, 2 ms); BM25 ranked every match joined to its article
-  (65 ms at 100k; now FTS5 ranks alone, terms in more than 5,000 passages are left out of the MATCH,
-  scopes checked on the best 200); the article count per answer was a full listing (now COUNT).
-  Then (p50 36/54/106 ms at 10k/100k/1M before): the article count per scope set, the passage
-  count N and each term's document count are cached, exact, until the next commit (keyed by the
-  reader's `PRAGMA data_version` and the store's own commits; 17 + 8 + 8.5 ms at 1M before); each
-  passage's sentence stems (one regex pass per sentence) and each text's shingles are memoized by text; scoring and `compose` run
-  in a worker thread. The second round of questions finds its term counts cached.
-
-Regenerate: `make bench` (about 20-40 minutes) or `.venv/bin/python -m bench --quick`
-(`--only embedding squad ...` for some parts, `--no-write` to leave this file alone).
-"""
 
 
 class Skipped(Exception):
@@ -148,22 +112,46 @@ def part_faiss(quick: bool) -> str:
     )
 
 
-def part_scale(quick: bool, keep: Path | None) -> str:
+def _scale_home(n: int, folder: Path) -> tuple[Path, dict[str, Any]]:
+    """A data folder of `n` synthetic passages in `folder` (made unless already there) and how it was built."""
+    home = folder / f"scale-{n}"
+    if not (home / "vectors.faiss").is_file():
+        shutil.rmtree(home, ignore_errors=True)
+        return home, worker("scale", {"n": n, "base": 4000, "home": str(home)})
+    return home, json.loads((home / "bench-build.json").read_text())
+
+
+def part_mixed(quick: bool, keep: Path | None) -> str:
+    if not BBC.is_dir() or not SQUAD.is_file():
+        raise Skipped(f"{BBC} or {SQUAD} is absent")
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
+        home, _ = _scale_home(100_000, keep or Path(folder))
+        r = worker("mixed", {"home": str(home), "questions": 300 if quick else 1000})
+    return (
+        f"The {r['squad_paragraphs']:,} SQuAD v1.1 dev paragraphs ingested through the Library (onnx) into a "
+        f"copy of part 2b's 100k folder ({r['passages']:,} passages in all), then {r['questions']:,} of "
+        "its questions (spread over the file) asked through `Library.ask_ranked`: is the gold paragraph "
+        "ranked first / in the top 5, is the answer inside the first quote's marked sentence. Each "
+        "setting of `index/search.py` is asked warm (every question asked once under every setting "
+        "first). This is what chose the shipped BM25 postings budget and candidate count: BM25 "
+        "cost grows with the postings it ranks, and at this size it was the largest part of an answer.\n\n"
+        + report.table(["search", "R@1", "R@5", "answer in marked", "p50 ms", "p95 ms"], r["rows"])
+    )
+
+
+def part_scale(quick: bool, keep: Path | None, runs: int) -> str:
     if not BBC.is_dir():
         raise Skipped(f"{BBC} is absent")
     sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
         for n in sizes:
-            home = (keep or Path(folder)) / f"scale-{n}"
-            if not (home / "vectors.faiss").is_file():
-                shutil.rmtree(home, ignore_errors=True)
-                built = worker("scale", {"n": n, "base": 4000, "home": str(home)})
-            else:
-                built = json.loads((home / "bench-build.json").read_text())
-            r = worker("scale_ask", {"home": str(home)})
+            home, built = _scale_home(n, keep or Path(folder))
+            asked = [worker("scale_ask", {"home": str(home)}) for _ in range(runs)]
+            r = asked[0]
             rows.append([n, built["index"], built["fill_s"], built["index_build_s"], built["peak_rss_mb"],
-                         r["open_s"], r["answers"], r["p50_ms"], r["p95_ms"], r["peak_rss_mb"],
+                         median_of(asked, "open_s"), r["answers"], median_of(asked, "p50_ms"),
+                         median_of(asked, "p95_ms"), max(x["peak_rss_mb"] for x in asked),
                          r["sqlite_mb"], r["faiss_mb"]])
     return (
         "Synthetic passages made from real ones (bench/scale.py): each is one real BBC paragraph's "
@@ -173,7 +161,8 @@ def part_scale(quick: bool, keep: Path | None) -> str:
         "Library builds FAISS from SQLite (Flat up to FLAT_MAX = 50k, else IVF trained in a thread) and saves it. "
         "Answers: a fresh process opens the Library (the saved index, memory-mapped past 256 MB) and "
         "times warm `Library.ask` (onnx question embedding included) over 8 generic questions + ~40 "
-        "BBC headlines, twice. Peak RSS is the whole process.\n\n"
+        f"BBC headlines, twice; open s, p50 and p95 are medians of {runs} such processes. "
+        "Peak RSS is the whole process.\n\n"
         + report.table(["passages", "index", "fill s", "index build s", "build peak RSS MB", "open s",
                         "answers", "answer p50 ms", "answer p95 ms", "answer peak RSS MB", "SQLite MB",
                         "FAISS MB"], rows)
@@ -240,7 +229,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small samples, one run, no 1M index")
     parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 1)")
-    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss scale cli squad")
+    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss scale mixed cli squad")
     parser.add_argument("--articles", type=int, help="BBC articles for the library part (default all, quick 100)")
     parser.add_argument("--keep", type=Path, help="keep the scale part's data folders here (and reuse them)")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/BENCHMARKS.md alone")
@@ -251,7 +240,8 @@ def main() -> None:
         "embedding": ("1. Embedding throughput (BBC)", lambda: part_embedding(args.quick, runs)),
         "library": ("2. Ingest and answer latency through the library (BBC)", lambda: part_library(args.quick, args.articles)),
         "faiss": ("3. Vector search: Flat vs IVF at 10k / 100k / 1M", lambda: part_faiss(args.quick)),
-        "scale": ("2b. Answer latency at 10k / 100k / 1M passages through the library", lambda: part_scale(args.quick, args.keep)),
+        "scale": ("2b. Answer latency at 10k / 100k / 1M passages through the library", lambda: part_scale(args.quick, args.keep, runs)),
+        "mixed": ("2c. Retrieval quality at scale: SQuAD v1.1 inside the 100k library", lambda: part_mixed(args.quick, args.keep)),
         "cli": ("4. One-shot `newsdesk ask`", lambda: part_cli(runs)),
         "squad": ("5. Retrieval quality: SQuAD v1.1 dev", lambda: part_squad(args.quick)),
     }
@@ -289,7 +279,7 @@ def main() -> None:
         f"- Load average (1/5/15 min) before: {load_before}; after: {report.load_average()} "
         "(other work on the machine makes every figure slower and noisier)\n",
         *sections,
-        NOTES,
+        (ROOT / "bench" / "notes.md").read_text(encoding="utf-8"),
     ])
     if not args.no_write:
         (ROOT / "docs" / "BENCHMARKS.md").write_text(doc, encoding="utf-8")

@@ -225,7 +225,23 @@ def task_scale_ask(args: dict[str, Any]) -> dict[str, Any]:
             "peak_rss_mb": peak_rss_mb()}
 
 
-TASKS.update({"scale": task_scale, "scale_ask": task_scale_ask})
+def task_mixed(args: dict[str, Any]) -> dict[str, Any]:
+    """SQuAD v1.1 inside a copy of a filled scale folder: R@1/R@5 and latency per search setting."""
+    import asyncio
+    import shutil
+    import tempfile
+
+    from bench.data import SQUAD
+    from bench.mixed import run
+
+    with tempfile.TemporaryDirectory(prefix="bench-mixed-", dir=args.get("tmp")) as folder:
+        home = Path(folder) / "home"
+        shutil.copytree(args["home"], home)
+        result = asyncio.run(run(home, SQUAD, args.get("questions", 1000)))
+    return {**result, "peak_rss_mb": peak_rss_mb()}
+
+
+TASKS.update({"scale": task_scale, "scale_ask": task_scale_ask, "mixed": task_mixed})
 
 
 def main() -> None:

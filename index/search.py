@@ -23,7 +23,7 @@ from .store import Store
 from .text import content_terms, fts_match, region_stems, sentence_spans, stem, stemmed_tokens, words
 from .vectors import VectorStore
 
-CANDIDATES = 50  # from each of dense and BM25
+CANDIDATES = 30  # from each of dense and BM25 (50 measured no better: docs/BENCHMARKS.md 2c)
 POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each one (~1 us), rarest terms first
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)

@@ -78,16 +78,21 @@ class Store:
         row = await (await self.reader.execute("PRAGMA data_version")).fetchone()
         return (int(row[0]) if row else 0), self.writes
 
-    async def _cached(self, key: tuple[str, Any], sql: str, params: tuple[Any, ...], convert: Callable[[list[Any]], Any]) -> Any:
-        """`convert` of a query's rows, run once per change of the database (so the value stays exact)."""
+    async def _cache(self) -> dict[tuple[str, Any], Any]:
+        """Values computed since the database last changed (a new, empty dict after any commit)."""
         version = await self._count_key()
         if version != self._counted:
             self._counts, self._counted = {}, version
-        if key in self._counts:
-            return self._counts[key]
+        return self._counts
+
+    async def _cached(self, key: tuple[str, Any], sql: str, params: tuple[Any, ...], convert: Callable[[list[Any]], Any]) -> Any:
+        """`convert` of a query's rows, run once per change of the database (so the value stays exact)."""
+        cache = await self._cache()
+        if key in cache:
+            return cache[key]
         value = convert(list(await self.reader.execute_fetchall(sql, params)))
-        if self._counted == version and len(self._counts) < COUNT_CACHE:
-            self._counts[key] = value
+        if len(cache) < COUNT_CACHE:  # after a commit meanwhile, the next call starts afresh
+            cache[key] = value
         return value
 
     async def _cached_count(self, key: tuple[str, Any], sql: str, params: tuple[Any, ...]) -> int:
@@ -344,10 +349,20 @@ class Store:
     async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
         """How many committed passages contain each term (stemmed as the full-text index stems it).
 
-        Each term is counted once per change of the database.
+        The terms not counted since the database last changed are counted in one query.
         """
-        sql = "SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?"
-        return {t: await self._cached_count(("term", t), sql, ('"' + t.replace('"', '""') + '"',)) for t in terms}
+        cache = await self._cache()
+        counts = {t: cache[("term", t)] for t in terms if ("term", t) in cache}
+        todo = [t for t in dict.fromkeys(terms) if t not in counts]
+        if todo:
+            one = "(SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?)"
+            quoted = tuple('"' + t.replace('"', '""') + '"' for t in todo)
+            rows = await self.reader.execute_fetchall(f"SELECT {', '.join([one] * len(todo))}", quoted)
+            for term, count in zip(todo, rows[0]):
+                counts[term] = int(count)
+                if len(cache) < COUNT_CACHE:
+                    cache[("term", term)] = int(count)
+        return {t: counts[t] for t in terms}
 
     async def passage_count(self) -> int:
         """How many passages are committed, counted once per change of the database."""
