@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 import faiss
 import numpy as np
@@ -20,11 +21,28 @@ import numpy as np
 FLAT_MAX = 50_000  # passages; above this an IVF index is built
 NPROBE = 64  # lists searched per query: recall@10 0.99+ at 100k and 1M
 TRAIN_PER_LIST = 64  # training vectors per list (FAISS warns below 39)
+T = TypeVar("T")
+TRAIN_THREADS = 2  # OpenMP threads for training and bulk adds (single queries use one)
 
 
 def nlist_for(n: int) -> int:
     """Inverted lists for `n` vectors: 4 sqrt(n) (1,264 at 100k, 4,000 at 1M)."""
     return max(16, int(4 * math.sqrt(n)))
+
+
+def training_size(n: int) -> int:
+    """Vectors to train the IVF index for `n` on: TRAIN_PER_LIST per list."""
+    return min(n, TRAIN_PER_LIST * nlist_for(n))
+
+
+def trained_ivf(sample: np.ndarray, n: int, nprobe: int = NPROBE) -> faiss.Index:
+    """An empty IVF-Flat inner-product index sized for `n` vectors, trained on `sample` (add them after)."""
+    sample = np.ascontiguousarray(sample, dtype=np.float32)
+    dim = sample.shape[1]
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist_for(n), faiss.METRIC_INNER_PRODUCT)
+    index.train(sample)
+    index.nprobe = nprobe
+    return index
 
 
 def build_index(
@@ -39,13 +57,19 @@ def build_index(
     if n <= flat_max:
         index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
     else:
-        nlist = nlist_for(n)
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        picks = np.random.default_rng(seed).choice(n, size=min(n, TRAIN_PER_LIST * nlist), replace=False)
-        index.train(vectors[np.sort(picks)])
-        index.nprobe = nprobe
+        picks = np.random.default_rng(seed).choice(n, size=training_size(n), replace=False)
+        index = trained_ivf(vectors[np.sort(picks)], n, nprobe)
     index.add_with_ids(vectors, ids)
     return index
+
+
+def with_train_threads(work: Callable[..., T], *args: Any) -> T:
+    """Run `work` with TRAIN_THREADS OpenMP threads in this thread, then back to one (for queries)."""
+    faiss.omp_set_num_threads(TRAIN_THREADS)
+    try:
+        return work(*args)
+    finally:
+        faiss.omp_set_num_threads(1)
 
 
 def is_approximate(index: faiss.Index) -> bool:

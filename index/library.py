@@ -24,7 +24,8 @@ from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote,
 from .search import Hit, SentenceVectors, retrieve
 from .store import Store
 from .text import sentence_spans
-from .faiss_index import FLAT_MAX
+from .faiss_index import FLAT_MAX, NPROBE
+from .vector_build import built_index
 from .vectors import FaissStore
 
 log = logging.getLogger(__name__)
@@ -130,8 +131,8 @@ class Library:
 
     async def _built_vectors(self) -> FaissStore:
         """A new FAISS store over SQLite's vectors, of the type their number calls for."""
-        ids, vectors = await self.store.vector_matrix(self.embedder.inner.dim)
-        return await asyncio.to_thread(FaissStore.build, self.embedder.inner.dim, ids, vectors, flat_max=self.flat_max)
+        index = await built_index(self.store, self.embedder.inner.dim, self.flat_max, NPROBE)
+        return FaissStore(self.embedder.inner.dim, index, flat_max=self.flat_max)
 
     async def _resize_vectors(self) -> None:
         """Past the Flat threshold (or grown well past its IVF size) train the index that fits, in a thread.
@@ -140,8 +141,12 @@ class Library:
         """
         if not await asyncio.to_thread(self.vectors.needs_rebuild):
             return
-        ids, vectors = await self.store.vector_matrix(self.embedder.inner.dim)
-        await asyncio.to_thread(self.vectors.rebuild, ids, vectors)
+        self.vectors.begin_rebuild()
+        index = None
+        try:
+            index = await built_index(self.store, self.embedder.inner.dim, self.flat_max, self.vectors.nprobe)
+        finally:
+            await asyncio.to_thread(self.vectors.finish_rebuild, index)
 
     async def _save_vectors(self) -> None:
         """Save FAISS stamped with the generation it holds (never one another process wrote since)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, AsyncIterator, Callable, Sequence
 
 import aiosqlite
 import numpy as np
@@ -264,20 +264,30 @@ class Store:
         rows = await self.reader.execute_fetchall(sql, (pattern, *params, limit))
         return [_article(r) for r in rows]
 
-    async def all_vectors(self, dim: int, batch: int = 20000) -> Iterable[tuple[np.ndarray, np.ndarray]]:
-        """Every stored (ids, vectors) in batches, for rebuilding the vector index."""
-        out = []
+    async def vector_batches(self, dim: int, batch: int = 20000) -> AsyncIterator[tuple[np.ndarray, np.ndarray]]:
+        """Every stored (ids, vectors), `batch` passages at a time in id order (never all in memory)."""
         last = 0
-        while True:
-            rows = await self.db.execute_fetchall(
-                "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
-            )
-            if not rows:
-                return out
+        while rows := await self.db.execute_fetchall(
+            "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+        ):
             ids = np.array([r[0] for r in rows], dtype=np.int64)
-            vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
-            out.append((ids, vectors))
+            yield ids, np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
             last = int(ids[-1])
+
+    async def vector_sample(self, dim: int, size: int, seed: int = 0) -> np.ndarray:
+        """The vectors of `size` passages picked at random (all of them when there are fewer)."""
+        ids = np.array([r[0] for r in await self.db.execute_fetchall("SELECT id FROM passages")], dtype=np.int64)
+        picked = np.sort(np.random.default_rng(seed).choice(ids, size=min(size, len(ids)), replace=False))
+        out = np.empty((len(picked), dim), dtype=np.float32)
+        row = 0
+        for start in range(0, len(picked), 900):
+            chunk = [int(i) for i in picked[start : start + 900]]
+            for (blob,) in await self.db.execute_fetchall(
+                f"SELECT vector FROM passages WHERE id IN ({_placeholders(chunk)})", tuple(chunk)
+            ):
+                out[row] = np.frombuffer(blob, dtype=np.float32, count=dim)
+                row += 1
+        return out[:row]
 
     async def vector_matrix(self, dim: int, batch: int = 20000) -> tuple[np.ndarray, np.ndarray]:
         """Every stored passage's (ids, vectors) as two arrays filled batch by batch (one copy in memory)."""

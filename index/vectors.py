@@ -17,11 +17,10 @@ from typing import Iterable, Protocol, runtime_checkable
 import faiss
 import numpy as np
 
-from .faiss_index import FLAT_MAX, NPROBE, build_index, index_ids, needs_rebuild
+from .faiss_index import FLAT_MAX, NPROBE, build_index, index_ids, needs_rebuild, with_train_threads
 
 log = logging.getLogger(__name__)
 MMAP_BYTES = 256 * 2**20  # saved indexes larger than this are opened memory-mapped
-TRAIN_THREADS = 2  # OpenMP threads for training IVF (queries use one)
 
 
 @runtime_checkable
@@ -120,22 +119,33 @@ class FaissStore:
         `ids`/`vectors` are the exact vectors as of the start; adds and removes made while training
         are replayed onto the new index before the swap.
         """
-        with self._lock:
-            self._pending = []
+        self.begin_rebuild()
+        index = None
         try:
             index = _train(vectors, ids, self.flat_max, self.nprobe)
-            with self._lock:
-                for op, op_ids, op_vectors in self._pending or []:
-                    if op == "add":
-                        index.remove_ids(faiss.IDSelectorBatch(op_ids))  # already in the snapshot
-                        index.add_with_ids(op_vectors, op_ids)
-                    else:
-                        index.remove_ids(faiss.IDSelectorBatch(op_ids))
-                self._index = index
         finally:
-            with self._lock:
+            self.finish_rebuild(index)
+
+    def begin_rebuild(self) -> None:
+        """From now on remember adds and removes, to replay them onto the index being built."""
+        with self._lock:
+            self._pending = []
+
+    def finish_rebuild(self, index: faiss.Index | None) -> None:
+        """Replay the writes made since `begin_rebuild` onto `index` and swap it in (None: give up)."""
+        with self._lock:
+            try:
+                if index is None:
+                    return
+                for op, op_ids, op_vectors in self._pending or []:
+                    index.remove_ids(faiss.IDSelectorBatch(op_ids))  # an add is already in the snapshot
+                    if op == "add":
+                        index.add_with_ids(op_vectors, op_ids)
+                self._index = index
+            finally:
                 self._pending = None
-        log.info("vector index is now %s over %d passages", self.kind, len(self))
+        if index is not None:
+            log.info("vector index is now %s over %d passages", self.kind, len(self))
 
     def save(self, path: Path, stamp: dict[str, object]) -> None:
         """Write index and stamp atomically (temporary files, fsync, rename)."""
@@ -199,11 +209,7 @@ class FaissStore:
 
 
 def _train(vectors: np.ndarray, ids: np.ndarray, flat_max: int, nprobe: int) -> faiss.Index:
-    faiss.omp_set_num_threads(TRAIN_THREADS)  # this thread only: training may use both cores
-    try:
-        return build_index(vectors, ids, flat_max=flat_max, nprobe=nprobe)
-    finally:
-        faiss.omp_set_num_threads(1)
+    return with_train_threads(build_index, vectors, ids, flat_max, nprobe)
 
 
 def _stamp_path(path: Path) -> Path:

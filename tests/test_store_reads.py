@@ -1,5 +1,7 @@
-"""The counts retrieval relies on (passages per term, scopes held) stay exact across every kind of write."""
+"""What retrieval and index building read from the store: counts exact across every kind of write, vectors in batches."""
 from __future__ import annotations
+
+import numpy as np
 
 from index.config import Settings
 from index.embed import HashEmbedder
@@ -45,3 +47,16 @@ async def test_counts_and_scopes_see_another_process_writing(settings: Settings)
 async def test_an_empty_library_holds_no_scopes(library: Library) -> None:
     assert await library.store.scope_names() == frozenset()
     assert await library.store.document_counts([]) == {}
+
+
+async def test_vectors_come_in_batches_and_a_sample_is_of_stored_vectors(library: Library) -> None:
+    await library.ingest_articles([COUNCIL, TRAMS])
+    dim = library.embedder.inner.dim
+    ids, matrix = await library.store.vector_matrix(dim)
+    batches = [b async for b in library.store.vector_batches(dim, batch=2)]
+    assert [len(i) for i, _ in batches] == [2, 2, 1]
+    assert np.array_equal(np.concatenate([i for i, _ in batches]), ids)
+    assert np.array_equal(np.concatenate([v for _, v in batches]), matrix)
+    sample = await library.store.vector_sample(dim, 3)
+    assert len(sample) == 3 and all(any(np.array_equal(row, v) for v in matrix) for row in sample)
+    assert len(await library.store.vector_sample(dim, 50)) == 5
