@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 import os
 import re
 import shutil
 import sqlite3
 import time
-from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -28,33 +25,13 @@ from .embed import Embedder, make_embedder
 from .fetch import FetchSettings, check_url
 from .errors import RejectedInput
 from .schema import MIGRATIONS
+from .doctor_checks import Check, connect_ro, fail, ok, warn
+from .doctor_vectors import check_vectors
 
 EmbedderFactory = Callable[[Settings], Embedder]
 TOKEN_PART = re.compile(r"^[A-Za-z0-9_-]+$")
 MIN_FREE_BYTES = 200 * 1024 * 1024
 PORTAL = "copy it again from the Discord developer portal (Applications > your bot > Bot > Reset Token)"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One finding: `level` is ok, warn or fail; `fix` says what to do when it is not ok."""
-
-    name: str
-    level: str
-    detail: str
-    fix: str = ""
-
-
-def ok(name: str, detail: str) -> Check:
-    return Check(name, "ok", detail)
-
-
-def warn(name: str, detail: str, fix: str = "") -> Check:
-    return Check(name, "warn", detail, fix)
-
-
-def fail(name: str, detail: str, fix: str) -> Check:
-    return Check(name, "fail", detail, fix)
 
 
 # ---- settings and token ---------------------------------------------------------------------
@@ -134,11 +111,6 @@ def check_folder(home: Path) -> Check:
     return ok(name, f"{home.resolve()} is writable ({free // 2**20:,} MB free)")
 
 
-def _connect_ro(path: Path) -> closing[sqlite3.Connection]:
-    """Open read-only (closed on leaving the `with`): doctor never changes the database."""
-    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
-
-
 def check_database(path: Path, quick: bool) -> Check:
     """SQLite's own integrity check, and a schema this version of newsdesk knows."""
     name = "database"
@@ -147,7 +119,7 @@ def check_database(path: Path, quick: bool) -> Check:
     if not path.exists():
         return ok(name, f"{path} does not exist yet (made at first start; `newsdesk ingest data` fills it)")
     try:
-        with _connect_ro(path) as db:
+        with connect_ro(path) as db:
             rows = db.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
             version = db.execute("PRAGMA user_version").fetchone()[0]
             passages = db.execute("SELECT COUNT(*) FROM passages").fetchone()[0] if version else 0
@@ -163,61 +135,13 @@ def check_database(path: Path, quick: bool) -> Check:
     return ok(name, f"integrity ok, {passages:,} passages{note}")
 
 
-def _sqlite_state(path: Path) -> tuple[set[int], str, str]:
-    with _connect_ro(path) as db:
-        ids = {row[0] for row in db.execute("SELECT id FROM passages")}
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    return ids, str(meta.get("generation", "0")), str(meta.get("embedder", ""))
-
-
-def check_vectors(home: Path, quick: bool) -> Check:
-    """The FAISS file holds exactly SQLite's passage ids (quick: its stamp's count and generation)."""
-    name = "vector index"
-    db_path, index_path = home / "newsdesk.sqlite3", home / "vectors.faiss"
-    stamp_path = index_path.with_name(index_path.name + ".json")
-    rebuild = (f"stop newsdesk, delete {index_path} and {stamp_path.name}, start it again: "
-               "the index is rebuilt from the database in seconds, without re-embedding")
-    if not db_path.exists():
-        return ok(name, "no database yet")
-    try:
-        ids, generation, _ = _sqlite_state(db_path)
-    except sqlite3.Error as exc:
-        return fail(name, f"cannot read passage ids from {db_path}: {exc}", "fix the database first (see above)")
-    if not index_path.exists() or not stamp_path.exists():
-        return ok(name, f"{index_path.name} not built yet: built from the database ({len(ids):,} passages) at start")
-    try:
-        stamp = json.loads(stamp_path.read_text())
-        if quick:
-            faiss_count = int(stamp["count"])
-        else:
-            import faiss
-
-            index = faiss.read_index(str(index_path))  # kept referenced while its id map is read
-            faiss_ids = set(faiss.vector_to_array(index.id_map).tolist())
-    except Exception as exc:  # unreadable, truncated, not an id-mapped index
-        return warn(name, f"{index_path.name} is unreadable ({exc}); it is rebuilt at the next start", rebuild)
-    if str(stamp.get("generation")) != generation:
-        return warn(name, f"{index_path.name} is from write generation {stamp.get('generation')}, the database is "
-                    f"at {generation}: it is rebuilt at the next start", "restart newsdesk, or: " + rebuild)
-    if quick:
-        if faiss_count != len(ids):
-            return fail(name, f"{index_path.name} holds {faiss_count:,} vectors, the database {len(ids):,} passages",
-                        rebuild)
-        return ok(name, f"{faiss_count:,} vectors, as many as the database has passages")
-    extra, missing = faiss_ids - ids, ids - faiss_ids
-    if extra or missing:
-        return fail(name, f"FAISS and SQLite disagree: {len(extra):,} vector id(s) with no passage, "
-                    f"{len(missing):,} passage(s) with no vector", rebuild)
-    return ok(name, f"{len(ids):,} vectors, the same ids as the database's passages")
-
-
 def check_feeds(db_path: Path, fetch: FetchSettings) -> Check:
     """Every subscribed feed url may be fetched under the current NEWSDESK_FETCH_* settings."""
     name = "feeds"
     if not db_path.exists():
         return ok(name, "no subscriptions")
     try:
-        with _connect_ro(db_path) as db:
+        with connect_ro(db_path) as db:
             rows = db.execute("SELECT id, url, last_error FROM feeds").fetchall()
     except sqlite3.Error:
         return ok(name, "no subscriptions (the database predates feeds)")

@@ -203,3 +203,37 @@ async def test_the_heartbeat_task_beats_while_ready_and_clears_when_stopped(tmp_
     with pytest.raises(asyncio.CancelledError):
         await task
     assert health.last_beat(tmp_path) is None
+
+
+async def _ivf_library(home: Path) -> None:
+    async with Library(settings_for(home), embedder=HashEmbedder(), flat_max=10) as lib:
+        await lib.ingest_paths([SHIPPED])  # 25 passages: past 10, so IVF
+        assert lib.vectors.kind.startswith("IVF")
+
+
+async def test_an_approximate_index_is_checked_against_exact_search(tmp_path: Path) -> None:
+    await _ivf_library(tmp_path)
+    found = checks(tmp_path)["vector index"]
+    assert found.level == "ok"
+    assert "25 vectors, the same ids" in found.detail and "finds 1.000 of exact search's top 10" in found.detail
+
+
+async def test_an_approximate_index_that_misses_too_much_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _ivf_library(tmp_path)
+    monkeypatch.setattr("index.faiss_index.NPROBE", 1)  # one list of 20 searched
+    found = checks(tmp_path)["vector index"]
+    assert found.level == "warn" and "below 0.95" in found.detail and "rebuilt from the database" in found.fix
+
+
+def test_exact_top_k_over_batches_is_exact_search() -> None:
+    import faiss
+
+    from index.doctor_vectors import exact_top_k
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(50, 8)).astype(np.float32)
+    queries = rng.normal(size=(4, 8)).astype(np.float32)
+    ids = np.arange(100, 150)
+    batches = iter([(ids[i : i + 7], vectors[i : i + 7]) for i in range(0, 50, 7)])
+    _, rows = faiss.knn(queries, vectors, 5, faiss.METRIC_INNER_PRODUCT)
+    assert np.array_equal(exact_top_k(queries, batches, 5), ids[rows])
