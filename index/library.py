@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import readers
+from . import answer_log, readers
 from .answer import compose, leans_on_person
 from .clean import normalize_line
 from .config import Settings
@@ -355,16 +355,25 @@ class Library:
     # ---- feedback -----------------------------------------------------------------------
 
     async def record_feedback(
-        self, question: str, vote: int, quotes: Sequence[Quote], scope: str = GLOBAL_SCOPE, user_id: str = ""
+        self, question: str, vote: int, quotes: Sequence[Quote], scope: str = GLOBAL_SCOPE, user_id: str = "",
+        answer_id: int | None = None,
     ) -> int:
-        """Store a 👍 (+1) or 👎 (-1) on an answer, with the question and the quoted passages."""
+        """Store a 👍 (+1) or 👎 (-1) with the question and the quoted passages; its id, or 0 when
+        `user_id` already voted on the kept answer `answer_id`."""
         if vote not in (1, -1):
             raise ValueError(f"vote must be 1 or -1, not {vote!r}")
-        kept = [{"article_id": q.article_id, "paragraph": q.paragraph, "text": q.text, "title": q.title} for q in quotes]
-        return await self.store.add_feedback(scope, str(user_id), question, vote, kept)
+        return await answer_log.add_vote(self.store, scope, str(user_id), question, vote, quotes, answer_id)
 
     async def feedback(self, limit: int = 50, scopes: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        return await self.store.feedback(limit, scopes)
+        return await answer_log.votes(self.store, limit, scopes)
+
+    async def keep_answer(self, answer: Answer, scope: str = GLOBAL_SCOPE) -> int:
+        """Keep a posted answer (for KEEP_DAYS) so its buttons work after a restart; returns its id."""
+        return await answer_log.keep_answer(self.store, answer, scope)
+
+    async def kept_answer(self, answer_id: int) -> tuple[Answer, str] | None:
+        """A kept answer and the scope it was asked in, or None when it is gone."""
+        return await answer_log.kept_answer(self.store, answer_id)
 
 
 def _rejection(exc: RejectedInput) -> IngestResult:

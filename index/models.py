@@ -80,6 +80,13 @@ class Quote:
         data["score"] = round(self.score, 4)
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Quote":
+        """The quote `to_dict` described (unknown keys ignored)."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["highlights"] = [(int(a), int(b)) for a, b in known.get("highlights", [])]
+        return cls(**known)
+
 
 @dataclass
 class Answer:
@@ -103,6 +110,15 @@ class Answer:
             "reason": self.reason,
             "confidence": round(self.confidence, 4),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Answer":
+        """The answer `to_dict` described."""
+        return cls(
+            data["question"], bool(data["refused"]), [Quote.from_dict(q) for q in data.get("quotes", [])],
+            list(data.get("suggestions", [])), int(data.get("searched", 0)), str(data.get("reason", "")),
+            float(data.get("confidence", 0.0)),
+        )
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,18 @@ MIGRATIONS: list[str] = [
         vectors BLOB NOT NULL
     );
     """,
+    # 4: answers posted (their buttons keep working after a restart), one vote per person per answer
+    """
+    CREATE TABLE answers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: an old button must not find a newer answer
+        created TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT '',
+        answer TEXT NOT NULL
+    );
+    CREATE INDEX answers_created ON answers (created);
+    ALTER TABLE feedback ADD COLUMN answer_id INTEGER;
+    CREATE UNIQUE INDEX feedback_answer_user ON feedback (answer_id, user_id) WHERE answer_id IS NOT NULL;
+    """,
 ]
 
 

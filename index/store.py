@@ -1,6 +1,7 @@
 """The SQLite store (aiosqlite): articles, passages with their vectors, full-text search."""
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,6 +46,8 @@ class Store:
         """Own commits so far; with the reader's `PRAGMA data_version` it keys the cached counts."""
         self._counted: tuple[int, int] | None = None
         self._counts: dict[tuple[str, Any], Any] = {}
+        self.transaction = asyncio.Lock()
+        """Held from a write's first statement to its commit: no other write's commit lands inside."""
 
     @classmethod
     async def open(cls, path: Path) -> "Store":
@@ -69,7 +72,7 @@ class Store:
             await self.reader.close()
         await self.db.close()
 
-    async def _commit(self) -> None:
+    async def commit(self) -> None:
         await self.db.commit()
         self.writes += 1
 
@@ -118,11 +121,12 @@ class Store:
         )
 
     async def set_meta(self, key: str, value: str) -> None:
-        await self.db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-        await self._commit()
+        async with self.transaction:
+            await self.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+            await self.commit()
 
     async def find_existing(self, scope: str, key: str, content_hash: str) -> tuple[int, str, str] | None:
         """The article with this identity key, or the same content, in this scope: (id, hash, key)."""
@@ -137,38 +141,40 @@ class Store:
     ) -> tuple[int, list[int], list[int]]:
         """Store an article and its passages atomically; returns (id, new ids, removed ids)."""
         removed: list[int] = []
-        try:
-            if replace_id is not None:
-                removed = await self._passage_ids(replace_id)
-                await self.db.execute("DELETE FROM articles WHERE id = ?", (replace_id,))
-            cursor = await self.db.execute(
-                "INSERT INTO articles (scope, key, title, source, url, published, author, origin, "
-                "content_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (scope, key, article.title, article.source, article.url, article.published,
-                 article.author, article.origin, content_hash, _now()),
-            )
-            article_id = int(cursor.lastrowid or 0)
-            ids: list[int] = []
-            for number, (text, vector) in enumerate(zip(article.paragraphs, vectors), start=1):
+        async with self.transaction:
+            try:
+                if replace_id is not None:
+                    removed = await self._passage_ids(replace_id)
+                    await self.db.execute("DELETE FROM articles WHERE id = ?", (replace_id,))
                 cursor = await self.db.execute(
-                    "INSERT INTO passages (article_id, number, text, vector) VALUES (?, ?, ?, ?)",
-                    (article_id, number, text, np.asarray(vector, dtype=np.float32).tobytes()),
+                    "INSERT INTO articles (scope, key, title, source, url, published, author, origin, "
+                    "content_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (scope, key, article.title, article.source, article.url, article.published,
+                     article.author, article.origin, content_hash, _now()),
                 )
-                ids.append(int(cursor.lastrowid or 0))
-            await self._bump_generation()
-            await self._commit()
-        except BaseException:
-            await self.db.rollback()
-            raise
+                article_id = int(cursor.lastrowid or 0)
+                ids: list[int] = []
+                for number, (text, vector) in enumerate(zip(article.paragraphs, vectors), start=1):
+                    cursor = await self.db.execute(
+                        "INSERT INTO passages (article_id, number, text, vector) VALUES (?, ?, ?, ?)",
+                        (article_id, number, text, np.asarray(vector, dtype=np.float32).tobytes()),
+                    )
+                    ids.append(int(cursor.lastrowid or 0))
+                await self._bump_generation()
+                await self.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
         return article_id, ids, removed
 
     async def delete_article(self, article_id: int) -> list[int]:
         """Remove an article and its passages; returns the removed passage ids."""
-        removed = await self._passage_ids(article_id)
-        await self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-        await self._bump_generation()
-        await self._commit()
-        return removed
+        async with self.transaction:
+            removed = await self._passage_ids(article_id)
+            await self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            await self._bump_generation()
+            await self.commit()
+            return removed
 
     async def _passage_ids(self, article_id: int) -> list[int]:
         rows = await self.db.execute_fetchall("SELECT id FROM passages WHERE article_id = ?", (article_id,))
@@ -316,11 +322,12 @@ class Store:
         return [(int(r[0]), str(r[1])) for r in rows]
 
     async def set_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
-        await self.db.executemany(
-            "UPDATE passages SET vector = ? WHERE id = ?",
-            [(np.asarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors)],
-        )
-        await self._commit()
+        async with self.transaction:
+            await self.db.executemany(
+                "UPDATE passages SET vector = ? WHERE id = ?",
+                [(np.asarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors)],
+            )
+            await self.commit()
 
     async def data_version(self) -> int:
         """A number that changes whenever another connection (another process) commits."""
@@ -344,17 +351,19 @@ class Store:
 
     async def put_sentences(self, rows: Sequence[tuple[int, list[tuple[int, int]], np.ndarray]]) -> None:
         """Store (passage id, sentence spans, sentence vectors) rows, replacing older ones."""
-        await self.db.executemany(
-            "INSERT OR REPLACE INTO sentences (passage_id, spans, vectors) "
-            "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
-            [(int(pid), json.dumps(spans), np.asarray(v, dtype=np.float32).tobytes(), int(pid)) for pid, spans, v in rows],
-        )
-        await self._commit()
+        async with self.transaction:
+            await self.db.executemany(
+                "INSERT OR REPLACE INTO sentences (passage_id, spans, vectors) "
+                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
+                [(int(pid), json.dumps(spans), np.asarray(v, dtype=np.float32).tobytes(), int(pid)) for pid, spans, v in rows],
+            )
+            await self.commit()
 
     async def clear_sentences(self) -> None:
         """Forget every sentence vector (the embedder changed); they are made again when needed."""
-        await self.db.execute("DELETE FROM sentences")
-        await self._commit()
+        async with self.transaction:
+            await self.db.execute("DELETE FROM sentences")
+            await self.commit()
 
     async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
         """How many committed passages contain each term (stemmed as the full-text index stems it).
@@ -377,21 +386,3 @@ class Store:
     async def passage_count(self) -> int:
         """How many passages are committed, counted once per change of the database."""
         return await self._cached_count(("passages", None), "SELECT COUNT(*) FROM passages", ())
-
-    async def add_feedback(self, scope: str, user_id: str, question: str, vote: int, quotes: list[dict]) -> int:
-        cursor = await self.db.execute(
-            "INSERT INTO feedback (created, scope, user_id, question, vote, quotes) VALUES (?, ?, ?, ?, ?, ?)",
-            (_now(), scope, user_id, question, vote, json.dumps(quotes, ensure_ascii=False)),
-        )
-        await self._commit()
-        return int(cursor.lastrowid or 0)
-
-    async def feedback(self, limit: int, scopes: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT id, created, scope, user_id, question, vote, quotes FROM feedback"
-        params: tuple[Any, ...] = ()
-        if scopes is not None:
-            sql += f" WHERE scope IN ({_placeholders(scopes)})"
-            params = tuple(scopes)
-        rows = await self.reader.execute_fetchall(sql + " ORDER BY id DESC LIMIT ?", params + (limit,))
-        keys = ("id", "created", "scope", "user_id", "question", "vote", "quotes")
-        return [{**dict(zip(keys, r)), "quotes": json.loads(r[6])} for r in rows]

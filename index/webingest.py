@@ -113,7 +113,7 @@ async def add_feed(
             page = await session.get(url, accept=FEED_TYPES)
         feed = await asyncio.to_thread(parse_feed, page.body, page.url)
         title = feed.title
-    async with lib.write_lock:
+    async with lib.write_lock, lib.store.transaction:
         db = lib.store.db
         row = await (await db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE scope = ? AND url = ?", (scope, url))).fetchone()
         if row:
@@ -121,7 +121,7 @@ async def add_feed(
         cursor = await db.execute(
             "INSERT INTO feeds (url, scope, title, added) VALUES (?, ?, ?, ?)", (url, scope, title, _now())
         )
-        await db.commit()
+        await lib.store.commit()
         feed_id = int(cursor.lastrowid or 0)
     found = await get_feed(lib, feed_id)
     assert found is not None
@@ -148,9 +148,9 @@ async def remove_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None
     """Unsubscribe; articles already taken from the feed stay. False if no such feed (in `scopes`)."""
     if await get_feed(lib, feed_id, scopes) is None:
         return False
-    async with lib.write_lock:
+    async with lib.write_lock, lib.store.transaction:
         await lib.store.db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
-        await lib.store.db.commit()
+        await lib.store.commit()
     return True
 
 
@@ -163,21 +163,21 @@ async def _known(lib: "Library", feed_id: int) -> tuple[set[str], set[str]]:
 
 
 async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestResult) -> None:
-    async with lib.write_lock:
+    async with lib.write_lock, lib.store.transaction:
         await lib.store.db.execute(
             "INSERT OR REPLACE INTO feed_items (feed_id, guid, url, article_id, status, reason, seen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (feed_id, item.guid, item.url, result.article_id or None, result.status, result.reason, _now()),
         )
-        await lib.store.db.commit()
+        await lib.store.commit()
 
 
 async def _update_feed(lib: "Library", feed: Subscription, **values: str) -> Subscription:
     values["last_polled"] = _now()
-    async with lib.write_lock:
+    async with lib.write_lock, lib.store.transaction:
         assignments = ", ".join(f"{key} = ?" for key in values)
         await lib.store.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed.id))
-        await lib.store.db.commit()
+        await lib.store.commit()
     return replace(feed, **values)
 
 
