@@ -64,7 +64,9 @@ class NewsdeskBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         from bot.cogs import admin, articles, feeds, questions
+        from bot.views import AnswerButton
 
+        self.add_dynamic_items(AnswerButton)  # answers' buttons, also on messages from before a restart
         await self.add_cog(questions.Questions(self))
         await self.add_cog(articles.Articles(self))
         await self.add_cog(admin.Admin(self))

@@ -2,93 +2,109 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Sequence
 
 import discord
 
 from bot import render
 from bot.access import write_scope
-from index.events import Event, track
+from index.events import track
 from index.models import Answer
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
 
 log = logging.getLogger(__name__)
-ANSWER_TIMEOUT = 24 * 3600.0
 PAGER_TIMEOUT = 3600.0
 THREAD_NAME_CHARS = 100
 
 
-class AnswerView(discord.ui.View):
+GONE = "This answer is too old for its buttons now; ask the question again."
+BUTTONS = {  # action -> (label, emoji, style)
+    "up": ("Helpful", "👍", discord.ButtonStyle.secondary),
+    "down": ("Not helpful", "👎", discord.ButtonStyle.secondary),
+    "share": ("Share to channel", None, discord.ButtonStyle.primary),
+    "thread": ("Follow up in thread", "🧵", discord.ButtonStyle.secondary),
+}
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsdesk:(?P<action>up|down|share|thread):(?P<id>[0-9]+)"):
+    """A button on an answer; its custom id names the kept answer, so it works after a restart."""
+
+    def __init__(self, action: str, answer_id: int) -> None:
+        label, emoji, style = BUTTONS[action]
+        super().__init__(discord.ui.Button(label=label, emoji=emoji, style=style,
+                                           custom_id=f"newsdesk:{action}:{answer_id}"))
+        self.action, self.answer_id = action, answer_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str]) -> "AnswerButton":
+        return cls(match["action"], int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: NewsdeskBot = interaction.client  # type: ignore[assignment]
+        try:
+            kept = await bot.library.kept_answer(self.answer_id)
+            if kept is None:
+                await interaction.response.send_message(GONE, ephemeral=True)
+            elif self.action in ("up", "down"):
+                await _vote(bot, interaction, kept[0], self.answer_id, 1 if self.action == "up" else -1)
+            elif self.action == "share":
+                await _share(bot, interaction, kept[0], self.answer_id)
+            else:
+                await _follow_up(bot, interaction, kept[0])
+        except Exception as exc:
+            await bot.report_error(interaction, exc)
+
+
+def answer_view(answer_id: int, *, private: bool, threadable: bool) -> discord.ui.View:
     """👍/👎 on every answer; "Share to channel" when private; "Follow up in thread" when public."""
+    view = discord.ui.View(timeout=None)
+    actions = ["up", "down"] + (["share"] if private else []) + (["thread"] if threadable and not private else [])
+    for action in actions:
+        view.add_item(AnswerButton(action, answer_id))
+    return view
 
-    def __init__(self, bot: "NewsdeskBot", answer: Answer, *, private: bool, threadable: bool) -> None:
-        super().__init__(timeout=ANSWER_TIMEOUT)
-        self.bot = bot
-        self.answer = answer
-        self.voted: set[int] = set()
-        if not private:
-            self.remove_item(self.share)
-        if private or not threadable:
-            self.remove_item(self.follow_up)
 
-    @discord.ui.button(label="Helpful", emoji="👍", style=discord.ButtonStyle.secondary)
-    async def thumbs_up(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self._vote(interaction, 1)
+async def _share(bot: "NewsdeskBot", interaction: discord.Interaction, answer: Answer, answer_id: int) -> None:
+    view = answer_view(answer_id, private=False, threadable=isinstance(interaction.channel, discord.TextChannel))
+    await interaction.response.send_message(
+        content=f"{interaction.user.mention} shared an answer:", embed=render.answer_embed(answer), view=view
+    )
 
-    @discord.ui.button(label="Not helpful", emoji="👎", style=discord.ButtonStyle.secondary)
-    async def thumbs_down(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self._vote(interaction, -1)
 
-    @discord.ui.button(label="Share to channel", style=discord.ButtonStyle.primary)
-    async def share(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        threadable = isinstance(interaction.channel, discord.TextChannel)
-        view = AnswerView(self.bot, self.answer, private=False, threadable=threadable)
-        await interaction.response.send_message(
-            content=f"{interaction.user.mention} shared an answer:", embed=render.answer_embed(self.answer), view=view
+async def _follow_up(bot: "NewsdeskBot", interaction: discord.Interaction, answer: Answer) -> None:
+    message = interaction.message
+    if message is None or not isinstance(interaction.channel, discord.TextChannel):
+        await interaction.response.send_message("Threads can only be started in a server text channel.", ephemeral=True)
+        return
+    if message.thread is not None or bot.threads.has_message(message.id):
+        thread_id = bot.threads.thread_of(message.id) or message.id
+        await interaction.response.send_message(f"Follow up in <#{thread_id}>.", ephemeral=True)
+        return
+    question = answer.question
+    thread = await message.create_thread(name=render.cut(question, THREAD_NAME_CHARS))
+    bot.threads.started(thread.id, message.id, question)
+    await thread.send(f"Ask follow-up questions here and I'll read them with “{render.cut(question, 300)}” in mind.")
+    await interaction.response.send_message(f"Started {thread.mention}.", ephemeral=True)
+
+
+async def _vote(bot: "NewsdeskBot", interaction: discord.Interaction, answer: Answer, answer_id: int, vote: int) -> None:
+    with track("feedback", interaction.guild_id, question=False) as event:
+        event.fields["vote"] = vote
+        stored = await bot.library.record_feedback(
+            question=answer.question, vote=vote, quotes=answer.quotes, scope=write_scope(interaction.guild_id),
+            user_id=str(interaction.user.id), answer_id=answer_id,
         )
-
-    @discord.ui.button(label="Follow up in thread", emoji="🧵", style=discord.ButtonStyle.secondary)
-    async def follow_up(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        message = interaction.message
-        if message is None or not isinstance(interaction.channel, discord.TextChannel):
-            await interaction.response.send_message("Threads can only be started in a server text channel.",
-                                                    ephemeral=True)
-            return
-        if message.thread is not None or self.bot.threads.has_message(message.id):
-            thread_id = self.bot.threads.thread_of(message.id) or message.id
-            await interaction.response.send_message(f"Follow up in <#{thread_id}>.", ephemeral=True)
-            return
-        question = self.answer.question
-        thread = await message.create_thread(name=render.cut(question, THREAD_NAME_CHARS))
-        self.bot.threads.started(thread.id, message.id, question)
-        await thread.send(
-            f"Ask follow-up questions here and I'll read them with “{render.cut(question, 300)}” in mind."
-        )
-        await interaction.response.send_message(f"Started {thread.mention}.", ephemeral=True)
-
-    async def _vote(self, interaction: discord.Interaction, vote: int) -> None:
-        with track("feedback", interaction.guild_id, question=False) as event:
-            event.fields["vote"] = vote
-            await self._record_vote(interaction, vote, event)
-
-    async def _record_vote(self, interaction: discord.Interaction, vote: int, event: Event) -> None:
-        if interaction.user.id in self.voted:
+        if not stored:
             event.outcome = "refused"
             await interaction.response.send_message("You already rated this answer, thanks!", ephemeral=True)
             return
-        self.voted.add(interaction.user.id)
-        await self.bot.library.record_feedback(
-            question=self.answer.question, vote=vote, quotes=self.answer.quotes,
-            scope=write_scope(interaction.guild_id), user_id=str(interaction.user.id),
-        )
         await interaction.response.send_message(
             "Thanks, noted 👍" if vote > 0 else "Thanks, noted 👎 — this helps improve the answers.", ephemeral=True
         )
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
-        await self.bot.report_error(interaction, error)
 
 
 class PagerView(discord.ui.View):

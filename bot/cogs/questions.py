@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.access import question_problem, range_problem, read_scopes
+from bot.access import question_problem, range_problem, read_scopes, write_scope
 from bot.ratelimit import slow_down
-from bot.views import AnswerView
+from bot.views import answer_view
 from index.errors import NewsdeskError
 from index.events import Event, track
 from index.models import Answer
@@ -107,8 +107,8 @@ class Questions(commands.Cog):
             await message.reply("Sorry, something went wrong while searching. Please try again later.")
             return
         event.answer = answer
-        threadable = isinstance(message.channel, discord.TextChannel)
-        view = AnswerView(self.bot, answer, private=False, threadable=threadable)
+        answer_id = await self.bot.library.keep_answer(answer, write_scope(message.guild.id if message.guild else None))
+        view = answer_view(answer_id, private=False, threadable=isinstance(message.channel, discord.TextChannel))
         await message.reply(embed=render.answer_embed(answer), view=view)
 
     # ---- /ask ---------------------------------------------------------------------------
@@ -136,6 +136,7 @@ class Questions(commands.Cog):
                 await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
                 return
             event.answer = answer
-            threadable = isinstance(interaction.channel, discord.TextChannel)
-            view = AnswerView(self.bot, answer, private=private, threadable=threadable)
+            answer_id = await self.bot.library.keep_answer(answer, write_scope(interaction.guild_id))
+            view = answer_view(answer_id, private=private,
+                               threadable=isinstance(interaction.channel, discord.TextChannel))
             await interaction.edit_original_response(embed=render.answer_embed(answer), view=view)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, AsyncIterator, Mapping
 
@@ -26,6 +26,7 @@ class World:
     reader: User
     editor: User
     stranger: User
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)  # bots started by `restart`
 
     @property
     def channel(self) -> str:
@@ -62,14 +63,29 @@ async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | Non
         await library.ingest_paths([REPO / "data"])
         bot = NewsdeskBot(library, settings, fetch=FetchSettings.from_env(env or {}), guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(settings.discord_token))
+        world = World(fake, bot, library, guild, other, admin, reader, editor, stranger, [task])
         try:
             await asyncio.wait_for(_ready(bot, task), 15)
-            yield World(fake, bot, library, guild, other, admin, reader, editor, stranger)
+            yield world
         finally:
-            await bot.close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, 5)
+            await world.bot.close()
+            for started in world.tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(started, 5)
             await fake.stop()
+
+
+async def restart(world: World) -> None:
+    """Stop the bot and start a new one on the same library and fake Discord (world.bot is the new one)."""
+    from bot.client import NewsdeskBot
+
+    old = world.bot
+    await old.close()
+    bot = NewsdeskBot(world.library, old.settings, fetch=old.fetch, guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start(old.settings.discord_token))
+    await asyncio.wait_for(_ready(bot, task), 15)
+    world.bot = bot
+    world.tasks.append(task)
 
 
 async def _ready(bot: Any, task: asyncio.Task[None]) -> None:
