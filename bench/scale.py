@@ -130,10 +130,29 @@ async def build(home: Path, embedder: Any) -> dict[str, Any]:
     return {"index": kind, "passages": count, "index_build_s": time.perf_counter() - started}
 
 
-async def measure(home: Path, embedder: Any, asked: list[str], rounds: int = 2) -> dict[str, Any]:
-    """Open the Library (its saved FAISS file) and time warm `Library.ask`, one question at a time."""
+class LoopWatch:
+    """How late a 2 ms ticker wakes while questions are answered: what the event loop was kept from doing."""
+
+    def __init__(self, every: float = 0.002) -> None:
+        self.every, self.late_ms = every, []  # type: ignore[var-annotated]
+
+    async def run(self) -> None:
+        import asyncio
+
+        while True:
+            due = time.perf_counter() + self.every
+            await asyncio.sleep(self.every)
+            self.late_ms.append(max(0.0, (time.perf_counter() - due) * 1000))
+
+
+async def measure(home: Path, embedder: Any, asked: list[str], rounds: int = 2, together: int = 8) -> dict[str, Any]:
+    """Open the Library (its saved FAISS file) and time warm `Library.ask`, one question at a time,
+    then `together` at once; a ticker records the longest event-loop stall meanwhile."""
+    import asyncio
+
     from index.config import Settings
     from index.library import Library
+    from index.memory import settle
 
     settings = Settings.from_env({"NEWSDESK_HOME": str(home)}, dotenv=None)
     started = time.perf_counter()
@@ -141,6 +160,9 @@ async def measure(home: Path, embedder: Any, asked: list[str], rounds: int = 2) 
         open_s = time.perf_counter() - started
         for question in asked[:8]:
             await lib.ask(question)  # warm
+        settle()  # as the bot does every minute (index/memory.py)
+        watch = LoopWatch()
+        ticker = asyncio.create_task(watch.run())
         latencies, refused = [], 0
         for _ in range(rounds):
             for question in asked:
@@ -148,5 +170,14 @@ async def measure(home: Path, embedder: Any, asked: list[str], rounds: int = 2) 
                 answer = await lib.ask(question)
                 latencies.append((time.perf_counter() - t) * 1000)
                 refused += answer.refused
+        alone = max(watch.late_ms)
+        watch.late_ms.clear()
+        t = time.perf_counter()
+        for start in range(0, len(asked), together):
+            await asyncio.gather(*(lib.ask(q) for q in asked[start : start + together]))
+        concurrent_s = time.perf_counter() - t
+        ticker.cancel()
     return {"open_s": open_s, "answers": len(latencies), "refused": refused,
-            "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95)}
+            "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+            "stall_ms": alone, "stall_together_ms": max(watch.late_ms),
+            "together_qps": len(asked) / concurrent_s, "together": together}

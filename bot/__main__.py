@@ -42,12 +42,12 @@ async def run(settings: Settings, embedder: Embedder | None = None, fetch: Fetch
     """Open the library and the metrics endpoint (when configured), then the bot inside them;
     all are closed on the way out (also on SIGTERM)."""
     from bot.client import NewsdeskBot
-    from index import metrics
+    from index import memory, metrics
     from index.library import Library
 
     async with Library(settings, embedder=embedder) as library, metrics.serve(settings):
         await metrics.watch_library(library)
-        async with NewsdeskBot(library, settings, fetch=fetch, **options) as bot:
+        async with NewsdeskBot(library, settings, fetch=fetch, **options) as bot, memory.settling():
             _close_on_sigterm(bot)
             await bot.start(settings.discord_token)
 
