@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import aiosqlite
 import numpy as np
 
 from .models import Article, Passage, StoredArticle
 from .schema import migrate
+from .store_vectors import VectorRows, placeholders as _placeholders
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
     "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added"
@@ -24,15 +24,11 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _placeholders(values: Sequence[Any]) -> str:
-    return ",".join("?" * len(values))
-
-
 def _article(row: Sequence[Any]) -> StoredArticle:
     return StoredArticle(*row)
 
 
-class Store:
+class Store(VectorRows):
     """One SQLite database; every write is one transaction.
 
     Writes go through `db`; what users see (articles, passages, search) is read through `reader`,
@@ -237,15 +233,6 @@ class Store:
         rows = await self.reader.execute_fetchall(sql, params)
         return {int(r[0]): Passage(*r) for r in rows}
 
-    async def vectors_by_id(self, ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
-        """Stored vectors of the given passages, in one query."""
-        if not ids:
-            return {}
-        rows = await self.reader.execute_fetchall(
-            f"SELECT id, vector FROM passages WHERE id IN ({_placeholders(ids)})", tuple(ids)
-        )
-        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32, count=dim) for r in rows}
-
     async def fulltext(self, match: str, scopes: Sequence[str] | None, limit: int) -> list[tuple[int, float]]:
         """BM25 search (FTS5); returns (passage id, score) with higher scores better."""
         ranked = "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
@@ -270,100 +257,10 @@ class Store:
         rows = await self.reader.execute_fetchall(sql, (pattern, *params, limit))
         return [_article(r) for r in rows]
 
-    async def vector_batches(self, dim: int, batch: int = 20000) -> AsyncIterator[tuple[np.ndarray, np.ndarray]]:
-        """Every stored (ids, vectors), `batch` passages at a time in id order (never all in memory)."""
-        last = 0
-        while rows := await self.db.execute_fetchall(
-            "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
-        ):
-            ids = np.array([r[0] for r in rows], dtype=np.int64)
-            yield ids, np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
-            last = int(ids[-1])
-
-    async def vector_sample(self, dim: int, size: int, seed: int = 0) -> np.ndarray:
-        """The vectors of `size` passages picked at random (all of them when there are fewer)."""
-        ids = np.array([r[0] for r in await self.db.execute_fetchall("SELECT id FROM passages")], dtype=np.int64)
-        picked = np.sort(np.random.default_rng(seed).choice(ids, size=min(size, len(ids)), replace=False))
-        out = np.empty((len(picked), dim), dtype=np.float32)
-        row = 0
-        for start in range(0, len(picked), 900):
-            chunk = [int(i) for i in picked[start : start + 900]]
-            for (blob,) in await self.db.execute_fetchall(
-                f"SELECT vector FROM passages WHERE id IN ({_placeholders(chunk)})", tuple(chunk)
-            ):
-                out[row] = np.frombuffer(blob, dtype=np.float32, count=dim)
-                row += 1
-        return out[:row]
-
-    async def vector_matrix(self, dim: int, batch: int = 20000) -> tuple[np.ndarray, np.ndarray]:
-        """Every stored passage's (ids, vectors) as two arrays filled batch by batch (one copy in memory)."""
-        row = await (await self.db.execute("SELECT COUNT(*) FROM passages")).fetchone()
-        n = int(row[0]) if row else 0
-        ids = np.empty(n, dtype=np.int64)
-        vectors = np.empty((n, dim), dtype=np.float32)
-        row, last = 0, 0
-        while row < n:
-            rows = await self.db.execute_fetchall(
-                "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, min(batch, n - row))
-            )
-            if not rows:
-                break
-            for offset, (pid, blob) in enumerate(rows):
-                ids[row + offset] = pid
-                vectors[row + offset] = np.frombuffer(blob, dtype=np.float32, count=dim)
-            row += len(rows)
-            last = int(ids[row - 1])
-        return ids[:row], vectors[:row]
-
-    async def passage_texts(self, after: int, batch: int) -> list[tuple[int, str]]:
-        rows = await self.db.execute_fetchall(
-            "SELECT id, text FROM passages WHERE id > ? ORDER BY id LIMIT ?", (after, batch)
-        )
-        return [(int(r[0]), str(r[1])) for r in rows]
-
-    async def set_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
-        async with self.transaction:
-            await self.db.executemany(
-                "UPDATE passages SET vector = ? WHERE id = ?",
-                [(np.asarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors)],
-            )
-            await self.commit()
-
     async def data_version(self) -> int:
         """A number that changes whenever another connection (another process) commits."""
         row = await (await self.db.execute("PRAGMA data_version")).fetchone()
         return int(row[0]) if row else 0
-
-    async def sentences_by_id(self, ids: Sequence[int], dim: int) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
-        """Stored sentence spans and vectors of the given passages (those that have them)."""
-        if not ids:
-            return {}
-        rows = await self.db.execute_fetchall(
-            f"SELECT passage_id, spans, vectors FROM sentences WHERE passage_id IN ({_placeholders(ids)})", tuple(ids)
-        )
-        found = {}
-        for pid, spans, blob in rows:
-            pairs = [(int(a), int(b)) for a, b in json.loads(spans)]
-            vectors = np.frombuffer(blob, dtype=np.float32)
-            if vectors.size == len(pairs) * dim:
-                found[int(pid)] = (pairs, vectors.reshape(len(pairs), dim))
-        return found
-
-    async def put_sentences(self, rows: Sequence[tuple[int, list[tuple[int, int]], np.ndarray]]) -> None:
-        """Store (passage id, sentence spans, sentence vectors) rows, replacing older ones."""
-        async with self.transaction:
-            await self.db.executemany(
-                "INSERT OR REPLACE INTO sentences (passage_id, spans, vectors) "
-                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
-                [(int(pid), json.dumps(spans), np.asarray(v, dtype=np.float32).tobytes(), int(pid)) for pid, spans, v in rows],
-            )
-            await self.commit()
-
-    async def clear_sentences(self) -> None:
-        """Forget every sentence vector (the embedder changed); they are made again when needed."""
-        async with self.transaction:
-            await self.db.execute("DELETE FROM sentences")
-            await self.commit()
 
     async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
         """How many committed passages contain each term (stemmed as the full-text index stems it).
