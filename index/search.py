@@ -67,10 +67,9 @@ def idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-async def term_weights(store: Store, query: str, counts: dict[str, int] | None = None) -> TermWeights:
-    """IDF of each content term of the question, counted in the full-text index (or given `counts`)."""
+async def term_weights(store: Store, query: str, counts: dict[str, int]) -> TermWeights:
+    """IDF of each content term of the question, from its document `counts` in the full-text index."""
     terms = content_terms(query)[:32]
-    counts = await store.document_counts(terms) if counts is None else counts
     n = await store.passage_count()
     weights: dict[str, float] = {}
     for term in terms:

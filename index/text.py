@@ -50,11 +50,6 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def token_spans(text: str) -> list[tuple[int, str]]:
-    """(start offset, lower-cased word) of every word token in `text`."""
-    return [(m.start(), m.group().lower().replace("’", "'")) for m in _WORD.finditer(text)]
-
-
 def content_terms(text: str) -> list[str]:
     """The question's words minus stopwords, in order, without repeats."""
     seen: dict[str, None] = {}
@@ -107,7 +102,7 @@ def token_stem(token: str) -> str:
 
 
 def stemmed_tokens(text: str) -> list[tuple[int, str]]:
-    """(start offset, stem) of every word token in `text`: `token_spans` with each word stemmed."""
+    """(start offset, stem) of every word token in `text`."""
     return [(m.start(), token_stem(m.group())) for m in _WORD.finditer(text)]
 
 
@@ -121,11 +116,6 @@ def region_stems(text: str, cuts: Sequence[int]) -> list[set[str]] | None:
         if cut < before or (0 < cut < len(text) and not (text[cut - 1].isspace() or text[cut].isspace())):
             return None
     return [set(map(token_stem, _WORD.findall(text, a, max(a, b)))) for a, b in zip(bounds, bounds[1:])]
-
-
-def stems(text: str) -> set[str]:
-    """The stems of every word in `text` (stopwords included, so phrases still match)."""
-    return {stem(word) for word in words(text)}
 
 
 def query_stems(text: str) -> list[str]:

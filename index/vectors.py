@@ -17,7 +17,7 @@ from typing import Iterable, Protocol, runtime_checkable
 import faiss
 import numpy as np
 
-from .faiss_index import FLAT_MAX, NPROBE, build_index, index_ids, needs_rebuild, with_train_threads
+from .faiss_index import FLAT_MAX, NPROBE, index_ids, needs_rebuild
 
 log = logging.getLogger(__name__)
 MMAP_BYTES = 256 * 2**20  # saved indexes larger than this are opened memory-mapped
@@ -43,9 +43,9 @@ class VectorStore(Protocol):
 class FaissStore:
     """Inner-product FAISS search with explicit ids: exact Flat while small, IVF past `flat_max`.
 
-    `rebuild` trains the index the size calls for from the exact vectors (kept in SQLite) aside,
-    then swaps it in under the lock, replaying writes made meanwhile. An IVF index loaded
-    memory-mapped is read-only: it is copied into memory on the first write.
+    Between `begin_rebuild` and `finish_rebuild` the index the size calls for is built aside (from
+    the exact vectors SQLite keeps), then swapped in under the lock, replaying writes made meanwhile.
+    An IVF index loaded memory-mapped is read-only: it is copied into memory on the first write.
     """
 
     def __init__(
@@ -57,16 +57,6 @@ class FaissStore:
         self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         self._lock = threading.RLock()
         self._pending: list[tuple[str, np.ndarray, np.ndarray | None]] | None = None  # writes during a rebuild
-
-    @classmethod
-    def build(
-        cls, dim: int, ids: np.ndarray, vectors: np.ndarray, *, flat_max: int = FLAT_MAX, nprobe: int = NPROBE
-    ) -> "FaissStore":
-        """A store over `vectors`, of the index type their number calls for (blocking: trains IVF)."""
-        store = cls(dim, flat_max=flat_max, nprobe=nprobe)
-        if len(ids):
-            store._index = _train(vectors, ids, flat_max, nprobe)
-        return store
 
     @property
     def kind(self) -> str:
@@ -112,19 +102,6 @@ class FaissStore:
         """True when the number of vectors calls for another index type or IVF size."""
         with self._lock:
             return needs_rebuild(self._index, int(self._index.ntotal), self.flat_max)
-
-    def rebuild(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Train the index `vectors` call for, aside, then swap it in (blocking; run it in a thread).
-
-        `ids`/`vectors` are the exact vectors as of the start; adds and removes made while training
-        are replayed onto the new index before the swap.
-        """
-        self.begin_rebuild()
-        index = None
-        try:
-            index = _train(vectors, ids, self.flat_max, self.nprobe)
-        finally:
-            self.finish_rebuild(index)
 
     def begin_rebuild(self) -> None:
         """From now on remember adds and removes, to replay them onto the index being built."""
@@ -206,10 +183,6 @@ class FaissStore:
             lists.this.disown()  # the index owns it now
             log.info("copied the memory-mapped vector index into memory for writing")
         return self._index
-
-
-def _train(vectors: np.ndarray, ids: np.ndarray, flat_max: int, nprobe: int) -> faiss.Index:
-    return with_train_threads(build_index, vectors, ids, flat_max, nprobe)
 
 
 def _stamp_path(path: Path) -> Path:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from index.embed import normalize
+from index.faiss_index import build_index
 from index.vectors import FaissStore, VectorStore
 
 
@@ -44,7 +45,7 @@ class MemoryStore:
 def trained_ivf_store() -> FaissStore:
     """A FaissStore past its (small) Flat threshold: an IVF index trained, then emptied."""
     training = normalize(np.random.default_rng(42).normal(size=(300, 8)))
-    store = FaissStore.build(8, np.arange(10_000, 10_300), training, flat_max=200)
+    store = FaissStore(8, build_index(training, np.arange(10_000, 10_300), flat_max=200), flat_max=200)
     store.remove(range(10_000, 10_300))
     assert store.kind.startswith("IVF")
     return store

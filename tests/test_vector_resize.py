@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import numpy as np
 
 from conftest import settings_for
 from index.embed import HashEmbedder, normalize
+from index.faiss_index import build_index
 from index.library import Library
 from index.models import Article
 from index.vectors import MMAP_BYTES, FaissStore
@@ -23,7 +23,8 @@ def test_rebuild_past_the_threshold_swaps_in_ivf_with_the_same_ids() -> None:
     store = FaissStore(16, flat_max=200)
     store.add(np.arange(400), data)
     assert store.kind == "Flat" and store.needs_rebuild()
-    store.rebuild(np.arange(400), data)
+    store.begin_rebuild()
+    store.finish_rebuild(build_index(data, np.arange(400), flat_max=200))
     assert store.kind.startswith("IVF") and not store.needs_rebuild()
     assert store.ids() == set(range(400)) and len(store) == 400
     assert store.search(data[123], 1)[0][0] == 123
@@ -36,25 +37,11 @@ def test_writes_made_while_training_are_kept() -> None:
     data = unit(500)
     store = FaissStore(16, flat_max=200)
     store.add(np.arange(400), data[:400])
-    started, release = threading.Event(), threading.Event()
-    real_train = store.rebuild.__globals__["_train"]
-
-    def slow_train(*args: object) -> object:
-        started.set()
-        release.wait(10)
-        return real_train(*args)
-
-    store.rebuild.__globals__["_train"] = slow_train
-    try:
-        worker = threading.Thread(target=store.rebuild, args=(np.arange(400), data[:400]))
-        worker.start()
-        started.wait(10)
-        store.add(np.arange(400, 500), data[400:])  # lands in the old index and in the replay log
-        store.remove([0, 1])
-        release.set()
-        worker.join(30)
-    finally:
-        store.rebuild.__globals__["_train"] = real_train
+    store.begin_rebuild()  # as the library does: snapshot, build aside, then swap
+    snapshot = (data[:400].copy(), np.arange(400))
+    store.add(np.arange(400, 500), data[400:])  # lands in the old index and in the replay log
+    store.remove([0, 1])
+    store.finish_rebuild(build_index(*snapshot, flat_max=200))
     assert store.kind.startswith("IVF")
     assert store.ids() == set(range(2, 500))
     assert store.search(data[450], 1)[0][0] == 450
@@ -62,7 +49,7 @@ def test_writes_made_while_training_are_kept() -> None:
 
 def test_a_large_ivf_file_opens_memory_mapped_and_accepts_writes(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     data = unit(600)
-    store = FaissStore.build(16, np.arange(600), data, flat_max=200)
+    store = FaissStore(16, build_index(data, np.arange(600), flat_max=200), flat_max=200)
     path = tmp_path / "vectors.faiss"
     store.save(path, {"generation": "7"})
     monkeypatch.setattr("index.vectors.MMAP_BYTES", 0)  # every file counts as large
