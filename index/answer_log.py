@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 from .models import Answer, Quote
 from .store import Store
+from .store_vectors import placeholders
 
 KEEP_DAYS = 90
 
@@ -75,7 +76,7 @@ async def votes(store: Store, limit: int, scopes: Sequence[str] | None = None) -
     sql = "SELECT id, created, scope, user_id, question, vote, quotes, answer_id FROM feedback"
     params: tuple[Any, ...] = ()
     if scopes is not None:
-        sql += f" WHERE scope IN ({','.join('?' * len(scopes))})"
+        sql += f" WHERE scope IN ({placeholders(scopes)})"
         params = tuple(scopes)
     rows = await store.reader.execute_fetchall(sql + " ORDER BY id DESC LIMIT ?", params + (limit,))
     keys = ("id", "created", "scope", "user_id", "question", "vote", "quotes", "answer_id")

@@ -13,6 +13,7 @@ from typing import Iterator
 import numpy as np
 
 from .doctor_checks import Check, connect_ro, fail, ok, warn
+from .store_vectors import placeholders
 
 RECALL_QUERIES = 100  # stored passages used as questions for the recall check
 RECALL_K = 10
@@ -56,26 +57,11 @@ def ivf_recall(index: object, db_path: Path, ids: set[int]) -> float:
     dim = int(index.d)  # type: ignore[attr-defined]
     picked = np.random.default_rng(0).choice(sorted(ids), size=min(RECALL_QUERIES, len(ids)), replace=False)
     with connect_ro(db_path) as db:
-        marks = ",".join("?" * len(picked))
-        rows = db.execute(f"SELECT vector FROM passages WHERE id IN ({marks})", [int(i) for i in picked]).fetchall()
+        rows = db.execute(f"SELECT vector FROM passages WHERE id IN ({placeholders(picked)})", [int(i) for i in picked]).fetchall()
         queries = np.stack([np.frombuffer(r[0], dtype=np.float32, count=dim) for r in rows])
         truth = exact_top_k(queries, _vector_batches(db, dim), RECALL_K)
     _, found = index.search(queries, RECALL_K)  # type: ignore[attr-defined]
     return float(np.mean([len(set(f) & set(t)) / len(t) for f, t in zip(found, truth)]))
-
-
-def _load(path: Path) -> object:
-    """The saved index as the library opens it: memory-mapped when large, searched with NPROBE lists."""
-    import faiss
-
-    from .faiss_index import NPROBE, load_index
-    from .vectors import MMAP_BYTES
-
-    index = load_index(path, mmap=path.stat().st_size > MMAP_BYTES)
-    ivf = faiss.try_extract_index_ivf(index)
-    if ivf is not None:
-        ivf.nprobe = NPROBE
-    return index
 
 
 def check_vectors(home: Path, quick: bool) -> Check:
@@ -99,9 +85,11 @@ def check_vectors(home: Path, quick: bool) -> Check:
         if quick:
             faiss_count = int(stamp["count"])
         else:
-            from .faiss_index import index_ids, is_approximate  # faiss only for the full check
+            from . import faiss_index  # faiss only for the full check
+            from .faiss_index import index_ids, is_approximate
+            from .vectors import open_index
 
-            index = _load(index_path)
+            index = open_index(index_path, faiss_index.NPROBE)  # searched as the library searches it
             faiss_ids = set(index_ids(index).tolist())
     except Exception as exc:  # unreadable, truncated, not an index with ids
         return warn(name, f"{index_path.name} is unreadable ({exc}); it is rebuilt at the next start", rebuild)

@@ -20,7 +20,7 @@ import numpy as np
 
 from .models import Passage
 from .store import Store
-from .text import content_terms, fts_match, region_stems, sentence_spans, stem, stemmed_tokens, words
+from .text import content_terms, fts_match, query_terms, region_stems, sentence_spans, stem, stemmed_tokens
 from .vectors import VectorStore
 
 CANDIDATES = 30  # from each of dense and BM25 (50 measured no better: docs/BENCHMARKS.md 2c)
@@ -167,7 +167,7 @@ async def lexical_search(
     store: Store, query: str, scopes: Sequence[str] | None, k: int
 ) -> tuple[dict[str, int], dict[int, float]]:
     """The question terms' document counts, and the top `k` passages by BM25 over its rarest terms."""
-    counts = await store.document_counts(content_terms(query)[:32] or list(dict.fromkeys(words(query)))[:32])
+    counts = await store.document_counts(query_terms(query))
     match = fts_match(bm25_terms(counts))
     return counts, (dict(await store.fulltext(match, scopes, k)) if match else {})
 

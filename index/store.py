@@ -11,6 +11,7 @@ import numpy as np
 
 from .models import Article, Passage, StoredArticle
 from .schema import migrate
+from .text import fts_match
 from .store_vectors import VectorRows, placeholders as _placeholders
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
@@ -272,7 +273,7 @@ class Store(VectorRows):
         todo = [t for t in dict.fromkeys(terms) if t not in counts]
         if todo:
             one = "(SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?)"
-            quoted = tuple('"' + t.replace('"', '""') + '"' for t in todo)
+            quoted = tuple(fts_match([t]) for t in todo)
             rows = await self.reader.execute_fetchall(f"SELECT {', '.join([one] * len(todo))}", quoted)
             for term, count in zip(todo, rows[0]):
                 counts[term] = int(count)

@@ -61,19 +61,14 @@ class VectorRows:
         n = int(row[0]) if row else 0
         ids = np.empty(n, dtype=np.int64)
         vectors = np.empty((n, dim), dtype=np.float32)
-        row, last = 0, 0
-        while row < n:
-            rows = await self.db.execute_fetchall(
-                "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, min(batch, n - row))
-            )
-            if not rows:
+        filled = 0
+        async for batch_ids, batch_vectors in self.vector_batches(dim, batch):
+            take = min(len(batch_ids), n - filled)  # passages added meanwhile wait for the next build
+            ids[filled : filled + take], vectors[filled : filled + take] = batch_ids[:take], batch_vectors[:take]
+            filled += take
+            if filled == n:
                 break
-            for offset, (pid, blob) in enumerate(rows):
-                ids[row + offset] = pid
-                vectors[row + offset] = np.frombuffer(blob, dtype=np.float32, count=dim)
-            row += len(rows)
-            last = int(ids[row - 1])
-        return ids[:row], vectors[:row]
+        return ids[:filled], vectors[:filled]
 
     async def passage_texts(self, after: int, batch: int) -> list[tuple[int, str]]:
         rows = await self.db.execute_fetchall(

@@ -59,9 +59,14 @@ def content_terms(text: str) -> list[str]:
     return list(seen)
 
 
+def query_terms(text: str) -> list[str]:
+    """The terms a question is searched by: its content terms (all its words when it has none), at most 32."""
+    return (content_terms(text) or list(dict.fromkeys(words(text))))[:32]
+
+
 def fts_query(text: str) -> str:
-    """A safe FTS5 MATCH expression for `text`'s content terms (all its words when it has none)."""
-    return fts_match(content_terms(text) or words(text))
+    """A safe FTS5 MATCH expression for the question `text`: its `query_terms`, OR-ed."""
+    return fts_match(query_terms(text))
 
 
 def fts_match(terms: Sequence[str]) -> str:

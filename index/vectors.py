@@ -17,7 +17,7 @@ from typing import Iterable, Protocol, runtime_checkable
 import faiss
 import numpy as np
 
-from .faiss_index import FLAT_MAX, NPROBE, index_ids, needs_rebuild
+from .faiss_index import FLAT_MAX, NPROBE, index_ids, load_index, needs_rebuild
 
 log = logging.getLogger(__name__)
 MMAP_BYTES = 256 * 2**20  # saved indexes larger than this are opened memory-mapped
@@ -149,8 +149,7 @@ class FaissStore:
             return None
         try:
             stamp = json.loads(stamp_file.read_text())
-            big = path.stat().st_size > MMAP_BYTES
-            index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if big else 0)
+            index = open_index(path, nprobe)
         except Exception as exc:  # corrupt or truncated file: rebuild
             log.warning("vector index %s is unreadable (%s); rebuilding it from the database", path, exc)
             return None
@@ -164,9 +163,6 @@ class FaissStore:
         if index.d != expected.get("dim", index.d) or index.ntotal != stamp.get("count"):
             log.warning("vector index %s does not match its stamp; rebuilding it", path)
             return None
-        ivf = faiss.try_extract_index_ivf(index)
-        if ivf is not None:
-            ivf.nprobe = nprobe
         return cls(index.d, index, flat_max=flat_max, nprobe=nprobe)
 
     def _writable(self) -> faiss.Index:
@@ -183,6 +179,15 @@ class FaissStore:
             lists.this.disown()  # the index owns it now
             log.info("copied the memory-mapped vector index into memory for writing")
         return self._index
+
+
+def open_index(path: Path, nprobe: int = NPROBE) -> faiss.Index:
+    """A saved index as the library searches it: memory-mapped past MMAP_BYTES, `nprobe` lists per IVF query."""
+    index = load_index(path, mmap=path.stat().st_size > MMAP_BYTES)
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is not None:
+        ivf.nprobe = nprobe
+    return index
 
 
 def _stamp_path(path: Path) -> Path:

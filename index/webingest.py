@@ -18,6 +18,7 @@ from .feeds import FeedItem, parse_feed
 from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchSettings, check_url
 from .models import Article, IngestResult
 from .readers.html import read_html
+from .store_vectors import placeholders
 
 if TYPE_CHECKING:
     from .library import Library
@@ -138,7 +139,7 @@ async def list_feeds(lib: "Library", scopes: Sequence[str] | None = None) -> lis
     """Subscriptions, oldest first; only those of `scopes` when given."""
     sql, params = f"SELECT {_COLUMNS} FROM feeds", ()
     if scopes is not None:
-        sql += f" WHERE scope IN ({', '.join('?' for _ in scopes)})"
+        sql += f" WHERE scope IN ({placeholders(scopes)})"
         params = tuple(scopes)
     rows = await lib.store.db.execute_fetchall(sql + " ORDER BY id", params)
     return [_subscription(row) for row in rows]
