@@ -66,7 +66,7 @@ class Library(VectorIndexKeeping):
         self.flat_max = flat_max
         """Passages up to which FAISS searches exactly (Flat); past it an IVF index is trained."""
         self.write_lock = asyncio.Lock()
-        """Held by every write, so other writers (feeds) never land inside an article's transaction."""
+        """Held while SQLite and FAISS change together (ingest, forget, following other processes)."""
         self.store: Store
         self.vectors: FaissStore
         self.embedder: _LockedEmbedder
@@ -145,7 +145,7 @@ class Library(VectorIndexKeeping):
             await asyncio.to_thread(self.vectors.remove, removed)
             await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
             own_passages = [Passage(i, article_id, n, t) for n, (i, t) in enumerate(zip(ids, article.paragraphs), 1)]
-            await self.sentence_vectors(own_passages, locked=True)
+            await self.sentence_vectors(own_passages)
             status = "replaced" if replace_id else "added"
             results.append(IngestResult(status, article.origin, article.title, article_id, len(ids)))
         return results + (await self._ingest_batch(later, scope) if later else [])
@@ -241,12 +241,9 @@ class Library(VectorIndexKeeping):
         )
         return answer, hits
 
-    async def sentence_vectors(self, passages: Sequence[Passage], *, locked: bool = False) -> SentenceVectors:
-        """Sentence spans and vectors of passages: stored ones, the missing made (and stored now).
-
-        `locked`: the caller holds `write_lock`. Otherwise the new rows are stored only when the
-        lock is free (a commit must never land inside an ingest's transaction); else next time.
-        """
+    async def sentence_vectors(self, passages: Sequence[Passage]) -> SentenceVectors:
+        """Sentence spans and vectors of passages: stored ones, the missing made (and stored now;
+        the store's transaction lock keeps that commit out of any ingest's transaction)."""
         dim = self.embedder.inner.dim
         found = await self.store.sentences_by_id([p.id for p in passages], dim)
         todo = [(p, sentence_spans(p.text) or [(0, len(p.text))]) for p in passages if p.id not in found]
@@ -257,11 +254,7 @@ class Library(VectorIndexKeeping):
             for passage, spans in todo:
                 rows.append((passage.id, spans, vectors[row : row + len(spans)]))
                 row += len(spans)
-            if locked:
-                await self.store.put_sentences(rows)
-            elif not self.write_lock.locked():  # acquiring a free asyncio.Lock does not yield
-                async with self.write_lock:
-                    await self.store.put_sentences(rows)
+            await self.store.put_sentences(rows)
             found.update({pid: (spans, v) for pid, spans, v in rows})
         return found
 

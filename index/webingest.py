@@ -114,7 +114,7 @@ async def add_feed(
             page = await session.get(url, accept=FEED_TYPES)
         feed = await asyncio.to_thread(parse_feed, page.body, page.url)
         title = feed.title
-    async with lib.write_lock, lib.store.transaction:
+    async with lib.store.transaction:
         db = lib.store.db
         row = await (await db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE scope = ? AND url = ?", (scope, url))).fetchone()
         if row:
@@ -149,7 +149,7 @@ async def remove_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None
     """Unsubscribe; articles already taken from the feed stay. False if no such feed (in `scopes`)."""
     if await get_feed(lib, feed_id, scopes) is None:
         return False
-    async with lib.write_lock, lib.store.transaction:
+    async with lib.store.transaction:
         await lib.store.db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
         await lib.store.commit()
     return True
@@ -164,7 +164,7 @@ async def _known(lib: "Library", feed_id: int) -> tuple[set[str], set[str]]:
 
 
 async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestResult) -> None:
-    async with lib.write_lock, lib.store.transaction:
+    async with lib.store.transaction:
         await lib.store.db.execute(
             "INSERT OR REPLACE INTO feed_items (feed_id, guid, url, article_id, status, reason, seen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -175,7 +175,7 @@ async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestRe
 
 async def _update_feed(lib: "Library", feed: Subscription, **values: str) -> Subscription:
     values["last_polled"] = _now()
-    async with lib.write_lock, lib.store.transaction:
+    async with lib.store.transaction:
         assignments = ", ".join(f"{key} = ?" for key in values)
         await lib.store.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed.id))
         await lib.store.commit()
