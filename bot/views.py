@@ -52,15 +52,17 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsdes
             elif self.action in ("up", "down"):
                 await _vote(bot, interaction, kept[0], self.answer_id, 1 if self.action == "up" else -1)
             elif self.action == "share":
-                await _share(bot, interaction, kept[0], self.answer_id)
+                await _share(interaction, kept[0], self.answer_id)
             else:
                 await _follow_up(bot, interaction, kept[0])
         except Exception as exc:
             await bot.report_error(interaction, exc)
 
 
-def answer_view(answer_id: int, *, private: bool, threadable: bool) -> discord.ui.View:
-    """👍/👎 on every answer; "Share to channel" when private; "Follow up in thread" when public."""
+def answer_view(answer_id: int, channel: object, *, private: bool) -> discord.ui.View:
+    """👍/👎 on every answer; "Share to channel" when private; "Follow up in thread" when public
+    in a server text channel."""
+    threadable = isinstance(channel, discord.TextChannel)
     view = discord.ui.View(timeout=None)
     actions = ["up", "down"] + (["share"] if private else []) + (["thread"] if threadable and not private else [])
     for action in actions:
@@ -68,8 +70,8 @@ def answer_view(answer_id: int, *, private: bool, threadable: bool) -> discord.u
     return view
 
 
-async def _share(bot: "NewsdeskBot", interaction: discord.Interaction, answer: Answer, answer_id: int) -> None:
-    view = answer_view(answer_id, private=False, threadable=isinstance(interaction.channel, discord.TextChannel))
+async def _share(interaction: discord.Interaction, answer: Answer, answer_id: int) -> None:
+    view = answer_view(answer_id, interaction.channel, private=False)
     await interaction.response.send_message(
         content=f"{interaction.user.mention} shared an answer:", embed=render.answer_embed(answer), view=view
     )

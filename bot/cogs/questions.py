@@ -107,9 +107,12 @@ class Questions(commands.Cog):
             await message.reply("Sorry, something went wrong while searching. Please try again later.")
             return
         event.answer = answer
-        answer_id = await self.bot.library.keep_answer(answer, write_scope(message.guild.id if message.guild else None))
-        view = answer_view(answer_id, private=False, threadable=isinstance(message.channel, discord.TextChannel))
+        view = await self._view(answer, message.guild.id if message.guild else None, message.channel, private=False)
         await message.reply(embed=render.answer_embed(answer), view=view)
+
+    async def _view(self, answer: Answer, guild_id: int | None, channel: object, *, private: bool) -> discord.ui.View:
+        """The answer's buttons, after keeping the answer they refer to (so they outlive a restart)."""
+        return answer_view(await self.bot.library.keep_answer(answer, write_scope(guild_id)), channel, private=private)
 
     # ---- /ask ---------------------------------------------------------------------------
 
@@ -136,7 +139,5 @@ class Questions(commands.Cog):
                 await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
                 return
             event.answer = answer
-            answer_id = await self.bot.library.keep_answer(answer, write_scope(interaction.guild_id))
-            view = answer_view(answer_id, private=private,
-                               threadable=isinstance(interaction.channel, discord.TextChannel))
+            view = await self._view(answer, interaction.guild_id, interaction.channel, private=private)
             await interaction.edit_original_response(embed=render.answer_embed(answer), view=view)
