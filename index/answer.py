@@ -24,6 +24,8 @@ from .text import sentence_spans, words
 NOT_FOUND = "not found in the stored articles"
 PICK_LEXICAL = 1.0  # weight of a sentence's term coverage next to its cosine, for the marked sentence
 DUPLICATE_JACCARD = 0.8  # word-shingle overlap above which two passages are the same text
+SAME_ARTICLE_PENALTY = 0.05  # score a second passage of an already quoted article gives up (docs/EVAL.md)
+DROP_MARGIN = 0.12  # a passage this far below the first is not quoted
 _LEANING = re.compile(
     r"^[\"'“‘(]*(?:he|she|they|it|this|that|these|those|his|her|their|its)\b"
     r"|,?[\"'”’]?\s*(?:he|she|they)\s+(?:said|added|noted|told|wrote|explained|stated|says|adds)\b",
@@ -34,6 +36,22 @@ _PERSONAL = re.compile(
     r"|[,\"'”’]\s*(?:he|she|they)\s+(?:said|added|noted|told|wrote|explained|stated|says|adds)\b",
     re.IGNORECASE,
 )
+
+_GENERIC_NOUNS = (
+    "show|series|film|movie|book|song|album|band|team|club|side|squad|company|firm|group|agency|"
+    "department|ministry|government|administration|court|judge|jury|committee|panel|board|bill|law|"
+    "measure|proposal|plan|deal|agreement|report|study|survey|storm|hurricane|fire|virus|disease|"
+    "vaccine|drug|airline|carrier|network|channel|platform|app|device|network|station|singer|actor|"
+    "actress|star|player|coach|president|leader|official|spokesperson|spokesman|spokeswoman|"
+    "suspect|victim|man|woman|boy|girl|couple|family|city|state|country|nation|island|town|event|"
+    "festival|tournament|game|match|race|ship|spacecraft|rocket|mission|project|organization|"
+    "retailer|brand|chain|restaurant|museum|school|university|hospital|officer|driver|pilot"
+)
+_GENERIC_SUBJECT = re.compile(
+    rf"^[\"'“‘(]*(?:the|this|that)\s+(?:(?:new|former|\d+-year-old|[a-z]+-based)\s+)?(?:{_GENERIC_NOUNS})s?\b",
+    re.IGNORECASE,
+)
+"""A sentence whose subject is a bare "the show", "the team": the one before it names what is meant."""
 
 _ATTRIBUTION = re.compile(
     r"^[\"'“‘]?[^\"'“‘]*[\"'”’]\s*,?\s*(?:he|she|they)\s+(?:said|added|noted|told \w+|wrote|explained|stated|says|adds)\b[^.]{0,40}\.?$",
@@ -71,25 +89,30 @@ def near_duplicate(a: str, b: str) -> bool:
     return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= DUPLICATE_JACCARD
 
 
-def best_per_article(hits: Sequence[Hit], limit: int, min_score: float) -> list[tuple[Hit, list[Hit]]]:
-    """The best hit of each article, best first, up to `limit`, each with its near-duplicates.
+def choose_quotes(hits: Sequence[Hit], limit: int) -> list[tuple[Hit, list[Hit]]]:
+    """The passages to quote, best first, up to `limit`, each with its near-duplicates.
 
-    Hits after the first must reach `min_score` too; a near-duplicate of a chosen hit (from
-    another article) joins that hit instead of taking a place.
+    Greedy by score, where a passage of an article already quoted counts SAME_ARTICLE_PENALTY
+    less: a second passage of the best article beats a far weaker article, not a close one.
+    A passage more than DROP_MARGIN below the first is not quoted; a near-duplicate of a chosen
+    passage (the same story stored twice) joins that quote instead of taking a place.
     """
+    if not hits:
+        return []
+    floor = hits[0].score - DROP_MARGIN
     chosen: list[tuple[Hit, list[Hit]]] = []
-    articles: set[int] = set()
-    for hit in hits:
-        if hit.passage.article_id in articles or (chosen and hit.score < min_score):
-            continue
-        twin = next((c for c in chosen if near_duplicate(c[0].passage.text, hit.passage.text)), None)
+    quoted: set[int] = set()
+    left = [h for h in hits if h.score >= floor]
+    while left and len(chosen) < limit:
+        best = max(left, key=lambda h: h.score - (SAME_ARTICLE_PENALTY if h.passage.article_id in quoted else 0.0))
+        left.remove(best)
+        twin = next((c for c in chosen if near_duplicate(c[0].passage.text, best.passage.text)), None)
         if twin is not None:
-            twin[1].append(hit)
-        elif len(chosen) < limit:
-            chosen.append((hit, []))
-        else:
+            if best.passage.article_id not in quoted and all(t.passage.article_id != best.passage.article_id for t in twin[1]):
+                twin[1].append(best)
             continue
-        articles.add(hit.passage.article_id)
+        chosen.append((best, []))
+        quoted.add(best.passage.article_id)
     return chosen
 
 
@@ -100,12 +123,30 @@ def pick_sentence(hit: Hit) -> int:
     return int(np.argmax(hit.sentence_cosine + PICK_LEXICAL * hit.sentence_coverage))
 
 
+def leans_back(sentence: str) -> bool:
+    """Whether a sentence names its subject only as a pronoun, "he said" or a bare "the team"."""
+    return bool(_LEANING.search(sentence) or _GENERIC_SUBJECT.search(sentence))
+
+
 def widen(text: str, spans: list[tuple[int, int]], index: int) -> int:
-    """First sentence to quote: step back while the sentence leans on a pronoun or "he said"."""
+    """First sentence to quote: step back while the sentence leans on a pronoun, "he said" or "the show"."""
     first = index
-    while first > 0 and _LEANING.search(text[spans[first][0] : spans[first][1]]):
+    while first > 0 and leans_back(text[spans[first][0] : spans[first][1]]):
         first -= 1
     return first
+
+
+def answer_neighbour(hit: Hit, best: int) -> int:
+    """The sentence that completes the marked one: the one right after (else before) it when the
+    marked sentence lacks an entity of the kind the question asks for and that one has it."""
+    types = hit.sentence_types
+    if len(types) != len(hit.spans) or types[best] > 0:
+        return best
+    if best + 1 < len(types) and types[best + 1] > 0:
+        return best + 1
+    if best > 0 and types[best - 1] > 0:
+        return best - 1
+    return best
 
 
 def through_attribution(text: str, spans: list[tuple[int, int]], index: int) -> int:
@@ -117,8 +158,8 @@ def through_attribution(text: str, spans: list[tuple[int, int]], index: int) -> 
 
 
 def leans_on_person(sentence: str) -> bool:
-    """Whether a sentence needs an earlier one to say who "he"/"she"/"they" is."""
-    return bool(_PERSONAL.search(sentence))
+    """Whether a sentence needs an earlier one to say who "he"/"she"/"they" or "the team" is."""
+    return bool(_PERSONAL.search(sentence) or _GENERIC_SUBJECT.search(sentence))
 
 
 def build_quote(hit: Hit, article: StoredArticle, previous: Passage | None) -> Quote:
@@ -126,8 +167,9 @@ def build_quote(hit: Hit, article: StoredArticle, previous: Passage | None) -> Q
     paragraph = hit.passage.text
     spans = hit.spans or [(0, len(paragraph))]
     best = pick_sentence(hit)
-    first = widen(paragraph, spans, best)
-    last = through_attribution(paragraph, spans, best)
+    low, high = sorted((best, answer_neighbour(hit, best)))
+    first = widen(paragraph, spans, low)
+    last = through_attribution(paragraph, spans, high)
     context, offset, shift = paragraph, spans[first][0], 0
     if previous is not None and first == 0 and leans_on_person(paragraph[: spans[last][1]]):
         before = sentence_spans(previous.text) or [(0, len(previous.text))]
@@ -136,7 +178,7 @@ def build_quote(hit: Hit, article: StoredArticle, previous: Passage | None) -> Q
         shift = len(previous.text) + 2
         offset = before[back][0]
     end = shift + spans[last][1]
-    marked = (shift + spans[best][0] - offset, shift + spans[best][1] - offset)
+    marked = (shift + spans[low][0] - offset, shift + spans[high][1] - offset)
     return Quote(
         text=context[offset:end],
         article_id=article.id,
@@ -167,7 +209,7 @@ def compose(
     if not hits or score < min_score:
         return refusal(question, hits, articles, searched, score)
     quotes = []
-    for hit, twins in best_per_article(hits, max_quotes, min_score):
+    for hit, twins in choose_quotes(hits, max_quotes):
         previous = neighbours.get((hit.passage.article_id, hit.passage.number - 1))
         quote = build_quote(hit, articles[hit.passage.article_id], previous)
         quote.also_in = [_twin(t, articles[t.passage.article_id]) for t in twins if t.passage.article_id in articles]

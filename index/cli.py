@@ -185,11 +185,13 @@ async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("eval")
 async def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(args.file)
+    if path.is_dir():
+        return await _eval_news(args, settings, path)
     from .evaluate import report, run, summary
 
-    path = Path(args.file)
     if not path.is_file():
-        print(f"error: no SQuAD file at {path}", file=sys.stderr)
+        print(f"error: no SQuAD file or news folder at {path}", file=sys.stderr)
         return 2
     try:
         outcomes = await run(path, settings, args.limit, progress=not args.quiet)
@@ -200,6 +202,28 @@ async def _eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(summary(outcomes, settings.min_score)))
     else:
         print(report(outcomes, settings.min_score))
+    return 0
+
+
+async def _eval_news(args: argparse.Namespace, settings: Settings, folder: Path) -> int:
+    from dataclasses import asdict
+
+    from . import evaluate_news
+
+    keep = Path(args.keep) if args.keep else None
+    try:
+        outcomes = await evaluate_news.run(folder, settings, args.limit, args.every, home=keep, progress=not args.quiet)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as out:
+            for outcome in outcomes:
+                out.write(json.dumps(asdict(outcome), ensure_ascii=False) + "\n")
+    if args.json:
+        print(json.dumps(evaluate_news.summary(outcomes)))
+    else:
+        print(evaluate_news.report(outcomes))
     return 0
 
 
@@ -240,9 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="backup file made by `newsdesk backup`")
     p = sub.add_parser("doctor", help="check the settings, token, data folder, stores and model; say what to fix")
     p.add_argument("--quick", action="store_true", help="skip loading the model (for health checks)")
-    p = sub.add_parser("eval", help="measure answers on a SQuAD-format file (v1.1 or v2.0) in a temporary library")
-    p.add_argument("file", help="SQuAD-format JSON file")
+    p = sub.add_parser("eval", help="measure answers on a SQuAD-format file or a news folder in a temporary library")
+    p.add_argument("file", help="SQuAD-format JSON file, or a folder of articles*.jsonl + qa.jsonl (news)")
     p.add_argument("--limit", type=int, help="ask only N questions, spread over the file")
+    p.add_argument("--every", type=int, default=1, help="news: every Nth answerable question and its articles")
+    p.add_argument("--keep", help="news: keep the library in this folder (re-runs skip unchanged articles)")
+    p.add_argument("--dump", help="news: write each question's outcome to this JSON Lines file")
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN)")

@@ -14,7 +14,7 @@ import asyncio
 import math
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Awaitable, Callable, Sequence
+from typing import AbstractSet, Awaitable, Callable, Sequence
 
 import numpy as np
 
@@ -26,6 +26,8 @@ from .vectors import VectorStore
 CANDIDATES = 30  # from each of dense and BM25 (50 measured no better: docs/BENCHMARKS.md 2c)
 POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each one (~1 us), rarest terms first
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
+HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headline only (docs/EVAL.md)
+HEADLINE_SENTENCE = 0.5  # the same credit inside each sentence's coverage, for the sentence evidence
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
 
 SentenceVectors = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
@@ -42,9 +44,12 @@ class Hit:
     dense: float
     lexical: float  # BM25 from FTS5 (0 when BM25 did not nominate it)
     coverage: float = 0.0
+    title: str = ""
     spans: list[tuple[int, int]] = field(default_factory=list)
     sentence_cosine: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     sentence_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    sentence_types: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    """Per sentence, 1.0 where it names an entity of the kind the question asks for (index.entities)."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,14 @@ class TermWeights:
     def total(self) -> float:
         return sum(self.weights.values())
 
-    def coverage(self, present: set[str]) -> float:
-        """Share (0..1) of the weighted terms found among `present` stems."""
+    def coverage(self, present: AbstractSet[str], headline: AbstractSet[str] = frozenset(), credit: float = 0.0) -> float:
+        """Share (0..1) of the weighted terms found among `present` stems; a term found only in
+        the `headline` stems counts `credit` of its weight."""
         total = self.total
-        return sum(w for t, w in self.weights.items() if t in present) / total if total else 0.0
+        if not total:
+            return 0.0
+        found = sum(w if t in present else credit * w for t, w in self.weights.items() if t in present or t in headline)
+        return found / total
 
 
 def idf(df: int, n: int) -> float:
@@ -144,11 +153,17 @@ def _sentence_stems(
     return frozenset(whole), tuple(frozenset(s) for s in per_sentence)
 
 
+@lru_cache(maxsize=STEM_CACHE)
+def headline_stems(title: str) -> frozenset[str]:
+    """The stems of a headline's words."""
+    return frozenset(stem for _, stem in stemmed_tokens(title))
+
+
 def score_passage(
     passage: Passage, dense: float, lexical: float, qvec: np.ndarray, terms: TermWeights,
-    sentences: tuple[list[tuple[int, int]], np.ndarray] | None,
+    sentences: tuple[list[tuple[int, int]], np.ndarray] | None, title: str = "",
 ) -> Hit:
-    """Fuse the evidence for one passage into a Hit."""
+    """Fuse the evidence for one passage (and its article's headline) into a Hit."""
     if sentences is None:
         spans = sentence_spans(passage.text) or [(0, len(passage.text))]
         cosine = np.full(len(spans), dense, np.float32)
@@ -156,11 +171,13 @@ def score_passage(
         spans, svecs = sentences
         cosine = (svecs @ qvec.reshape(-1)).astype(np.float32)
     whole, per_sentence = sentence_stems(passage.text, spans)
-    coverage = terms.coverage(whole)
+    headline = headline_stems(title)
+    coverage = terms.coverage(whole, headline, HEADLINE_TERMS)
     sentence_coverage = np.array([terms.coverage(s) for s in per_sentence], np.float32)
-    best_sentence = float(np.max(cosine + SENTENCE_LEXICAL * sentence_coverage)) if len(spans) else dense
+    with_headline = np.array([terms.coverage(s, headline, HEADLINE_SENTENCE) for s in per_sentence], np.float32)
+    best_sentence = float(np.max(cosine + SENTENCE_LEXICAL * with_headline)) if len(spans) else dense
     score = (dense + coverage + best_sentence) / 3
-    return Hit(passage, score, dense, lexical, coverage, list(spans), cosine, sentence_coverage)
+    return Hit(passage, score, dense, lexical, coverage, title, list(spans), cosine, sentence_coverage)
 
 
 async def lexical_search(
@@ -194,15 +211,27 @@ async def retrieve(
         dense[pid] = float(np.dot(vector, qvec.reshape(-1)))
     terms = await term_weights(store, query, counts)
     found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
-    candidates = [(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid)) for pid in ids if pid in passages]
+    titles = await store.titles_by_id(list({p.article_id for p in passages.values()}))
+    candidates = [
+        Candidate(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), titles.get(passages[pid].article_id, ""))
+        for pid in ids if pid in passages
+    ]
     return await asyncio.to_thread(rank, candidates, qvec, terms, k)
 
 
-def rank(
-    candidates: Sequence[tuple[Passage, float, float, tuple[list[tuple[int, int]], np.ndarray] | None]],
-    qvec: np.ndarray, terms: TermWeights, k: int,
-) -> list[Hit]:
-    """Score (passage, dense, lexical, sentences) candidates and keep the `k` best (CPU-bound: run in a thread)."""
-    hits = [score_passage(p, dense, lexical, qvec, terms, found) for p, dense, lexical, found in candidates]
+@dataclass(frozen=True)
+class Candidate:
+    """A passage to score: its dense and BM25 evidence, sentence spans and vectors, headline."""
+
+    passage: Passage
+    dense: float
+    lexical: float
+    sentences: tuple[list[tuple[int, int]], np.ndarray] | None
+    title: str = ""
+
+
+def rank(candidates: Sequence[Candidate], qvec: np.ndarray, terms: TermWeights, k: int) -> list[Hit]:
+    """Score candidates and keep the `k` best (CPU-bound: run in a thread)."""
+    hits = [score_passage(c.passage, c.dense, c.lexical, qvec, terms, c.sentences, c.title) for c in candidates]
     hits.sort(key=lambda h: h.score, reverse=True)
     return hits[:k]

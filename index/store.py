@@ -204,6 +204,15 @@ class Store(VectorRows):
         found = {int(r[0]): _article(r) for r in rows}
         return [found[i] for i in ids if i in found]
 
+    async def titles_by_id(self, ids: Sequence[int]) -> dict[int, str]:
+        """The headlines of the stored articles among `ids`, in one query."""
+        if not ids:
+            return {}
+        rows = await self.reader.execute_fetchall(
+            f"SELECT id, title FROM articles WHERE id IN ({_placeholders(ids)})", tuple(ids)
+        )
+        return {int(r[0]): str(r[1]) for r in rows}
+
     async def article(self, article_id: int, scopes: Sequence[str] | None = None) -> StoredArticle | None:
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = ?"
         params: tuple[Any, ...] = (article_id,)

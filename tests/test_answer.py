@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHIPPED, settings_for
-from index.answer import near_duplicate, through_attribution, widen
+from index.answer import choose_quotes, near_duplicate, through_attribution, widen
 from index.embed import HashEmbedder
 from index.library import Library
 from index.models import Answer, Article, Passage
+from index.search import Hit
 from index.text import sentence_spans
 
 
@@ -126,18 +127,33 @@ def test_near_duplicate_needs_nearly_the_same_words() -> None:
     assert not near_duplicate(WIRE, "Heavy rain flooded the town square on Monday, closing shops.")
 
 
-async def test_one_quote_per_article_best_first(library: Library) -> None:
-    many = Article(
-        title="Harbour news",
-        paragraphs=("The harbour crane lifted containers.", "The harbour crane broke on Monday.",
-                    "A new harbour crane arrives in May."),
-        source="Port Weekly", origin="h.txt",
-    )
-    single = Article(title="Crane maker", paragraphs=("The crane maker said the harbour crane will be repaired.",),
-                     source="Industry Daily", origin="c.txt")
-    await library.ingest_articles([many, single])
-    answer = await library.ask("Will the harbour crane that broke be repaired?")
-    assert sorted(q.title for q in answer.quotes) == ["Crane maker", "Harbour news"]
+def _hit(article_id: int, number: int, score: float, text: str = "") -> Hit:
+    text = text or f"Paragraph {number} of article {article_id} says something different each time {article_id * 10 + number}."
+    return Hit(Passage(article_id * 100 + number, article_id, number, text), score, score, 0.0)
+
+
+def test_a_second_passage_of_the_best_article_beats_a_far_weaker_article() -> None:
+    hits = [_hit(1, 1, 0.80), _hit(1, 2, 0.78), _hit(2, 1, 0.70)]
+    chosen = [(h.passage.article_id, h.passage.number) for h, _ in choose_quotes(hits, 3)]
+    assert chosen[:2] == [(1, 1), (1, 2)]
+
+
+def test_a_close_second_article_keeps_its_place_before_a_second_passage() -> None:
+    hits = [_hit(1, 1, 0.80), _hit(1, 2, 0.78), _hit(2, 1, 0.77)]
+    chosen = [(h.passage.article_id, h.passage.number) for h, _ in choose_quotes(hits, 3)]
+    assert chosen == [(1, 1), (2, 1), (1, 2)]
+
+
+def test_quotes_far_below_the_first_are_dropped() -> None:
+    hits = [_hit(1, 1, 0.80), _hit(2, 1, 0.50), _hit(3, 1, 0.45)]
+    assert [h.passage.article_id for h, _ in choose_quotes(hits, 3)] == [1]
+
+
+def test_a_near_duplicate_from_another_article_joins_the_quote() -> None:
+    hits = [_hit(1, 1, 0.80, WIRE), _hit(2, 1, 0.79, WIRE.replace("Sunday", "Sunday night")), _hit(3, 1, 0.75)]
+    chosen = choose_quotes(hits, 3)
+    assert [h.passage.article_id for h, _ in chosen] == [1, 3]
+    assert [t.passage.article_id for t in chosen[0][1]] == [2]
 
 
 async def test_unrelated_question_is_refused_with_closest_titles(library: Library) -> None:
