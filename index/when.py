@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable
 
+from .errors import BadQuestion
+
 LEAD_DAYS = 14  # "today", "yesterday", "this week", "last week", weekends and weekdays
 RECENT_DAYS = 90  # "recently", "recent", "lately", "latest": the window reaches this far back
 LEAD_MONTH = 14  # "this month", "last month", "in March"
@@ -41,6 +43,10 @@ class Window:
     until: str
     soft: bool = False
     phrase: str = ""
+
+    @property
+    def include_undated(self) -> bool:
+        return self.soft
 
     def holds(self, published: str) -> bool:
         """Whether an article published then (ISO date or datetime, "" unknown) is inside."""
@@ -134,10 +140,42 @@ def question_window(question: str, now: datetime | date) -> Window | None:
     return Window(start.isoformat(), (today + timedelta(days=END_DAYS)).isoformat(), True, phrase)
 
 
+def _day(name: str, value: str) -> str:
+    value = value.strip()[:10]
+    try:
+        return date.fromisoformat(value).isoformat() if value else ""
+    except ValueError:
+        raise BadQuestion(f"{name} must be a date written YYYY-MM-DD, e.g. 2024-06-18; “{value}” is not") from None
+
+
 def explicit_window(since: str = "", until: str = "") -> Window | None:
-    """The hard window of a user's since/until (ISO days; undated articles excluded), or None."""
-    since, until = since.strip()[:10], until.strip()[:10]
+    """The hard window of a user's since/until (ISO days; undated articles excluded), or None.
+
+    BadQuestion names a value that is not a YYYY-MM-DD day.
+    """
+    since, until = _day("since", since), _day("until", until)
     return Window(since, until) if since or until else None
+
+
+def window_clause(window: Window | None, alias: str = "a") -> tuple[str, tuple[str, ...]]:
+    """" AND ..." SQL keeping the articles (`alias`) published in `window`, and its parameters.
+
+    ISO dates and datetimes compare as text, so "published < the day after `until`" also keeps
+    datetimes of the last day and lets SQLite use the index on `published`.
+    """
+    if window is None:
+        return "", ()
+    parts, params = [], []
+    if window.since:
+        parts.append(f"{alias}.published >= ?")
+        params.append(window.since)
+    if window.until:
+        parts.append(f"{alias}.published < ?")
+        params.append((date.fromisoformat(window.until) + timedelta(days=1)).isoformat())
+    dated = " AND ".join(parts) or "1"
+    if window.soft:
+        return f" AND ({alias}.published = '' OR ({dated}))", tuple(params)
+    return f" AND {alias}.published != '' AND {dated}", tuple(params)
 
 
 def combined(question: Window | None, since: str = "", until: str = "") -> Window | None:
