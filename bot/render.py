@@ -128,6 +128,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
     footer = f"Quoted verbatim from {sources} stored article{'s' if sources != 1 else ''}."
     if any(was_cut for _, was_cut in blocks):
         footer += " Quotes were shortened (...): /article shows the full text."
+    if answer.window:
+        footer += f" Searched only articles {cut(answer.window, 300)}."
     embed.set_footer(text=footer)
     return embed
 
@@ -138,6 +140,8 @@ def refusal_embed(answer: Answer) -> discord.Embed:
     lines = [escape_markdown(answer.reason)] if answer.reason else []
     lines.append(f"Searched {answer.searched} article{'s' if answer.searched != 1 else ''} for: "
                  f"“{escape_markdown(cut(answer.question, 1000))}”")
+    if answer.window:
+        lines.append(f"Only articles {escape_markdown(cut(answer.window, 300))}.")
     if answer.suggestions:
         lines.append("\n**Close titles** (try /article):")
         lines += [f"• {escape_markdown(cut(title, 200))}" for title in answer.suggestions[:10]]

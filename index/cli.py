@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Awaitable, Callable, Sequence, TextIO
 
@@ -21,6 +22,7 @@ from .models import GLOBAL_SCOPE, IngestResult
 from .progress import ProgressBar
 from .render import answer_json, answer_text, article_line
 
+NOW_HELP = "the day questions are asked on (YYYY-MM-DD): \"this week\" or \"in March\" count from it (default: today)"
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 COMMANDS: dict[str, Command] = {}
 
@@ -70,12 +72,23 @@ def scopes_for(guild: str | None) -> tuple[str, ...]:
     return (GLOBAL_SCOPE, f"guild:{guild}") if guild else (GLOBAL_SCOPE,)
 
 
-async def _answer(lib: Library, question: str, as_json: bool, out: TextIO, scopes: Sequence[str]) -> bool:
-    """Print one answer; a bad question prints its error and returns False."""
+def day(value: str) -> date:
+    """A --now value: a YYYY-MM-DD day (argparse shows the error as one line)."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date written YYYY-MM-DD, e.g. 2024-06-18; {value!r} is not") from None
+
+
+async def _answer(
+    lib: Library, question: str, as_json: bool, out: TextIO, scopes: Sequence[str], now: date | None = None
+) -> bool:
+    """Print one answer (dates in the question relative to `now`, None: today); a bad question
+    prints its error and returns False."""
     try:
         guild = next((s.removeprefix("guild:") for s in scopes if s.startswith("guild:")), None)
         with track("ask", guild) as event:
-            answer = event.answer = await lib.ask(question, scopes=scopes)
+            answer = event.answer = await lib.ask(question, scopes=scopes, now=now)
     except NewsdeskError as exc:
         if as_json:
             print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), file=out)
@@ -92,11 +105,11 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
     async with Library(settings) as lib:
         scopes = scopes_for(args.guild)
         if args.question != "-":
-            return 0 if await _answer(lib, args.question, args.json, sys.stdout, scopes) else 2
+            return 0 if await _answer(lib, args.question, args.json, sys.stdout, scopes, args.now) else 2
         ok = True
         for line in sys.stdin:
             if line.strip():
-                ok = await _answer(lib, line.strip(), args.json, sys.stdout, scopes) and ok
+                ok = await _answer(lib, line.strip(), args.json, sys.stdout, scopes, args.now) and ok
                 if not args.json:
                     print(flush=True)
         return 0 if ok else 2
@@ -117,7 +130,7 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
                     print()
                 return 0
             if line.strip():
-                await _answer(lib, line, False, sys.stdout, (GLOBAL_SCOPE,))
+                await _answer(lib, line, False, sys.stdout, (GLOBAL_SCOPE,), args.now)
                 if interactive:
                     print()
 
@@ -251,7 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     p.add_argument("--guild", help="also search the articles ingested in this Discord guild (id)")
-    sub.add_parser("chat", help="ask questions in the terminal (Ctrl-D ends)")
+    p.add_argument("--now", type=day, metavar="DATE", help=NOW_HELP)
+    p = sub.add_parser("chat", help="ask questions in the terminal (Ctrl-D ends)")
+    p.add_argument("--now", type=day, metavar="DATE", help=NOW_HELP)
     sub.add_parser("articles", help="list the stored articles: id, title, source, date, paragraphs")
     p = sub.add_parser("forget", help="remove an article and all its passages")
     p.add_argument("article_id", type=int)

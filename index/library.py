@@ -8,6 +8,7 @@ import asyncio
 import hashlib
 import logging
 import threading
+from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Callable, Sequence
@@ -27,6 +28,7 @@ from .search import Hit, SentenceVectors, retrieve
 from .store import Store
 from .text import sentence_spans
 from .vectors import FaissStore
+from .when import combined, question_window
 
 log = logging.getLogger(__name__)
 EMBED_BATCH_ARTICLES = 32
@@ -212,33 +214,39 @@ class Library(VectorIndexKeeping):
 
     async def ask(
         self, question: str, scopes: Sequence[str] | None = (GLOBAL_SCOPE,), *,
-        context: str = "", since: str = "", until: str = "",
+        context: str = "", since: str = "", until: str = "", now: datetime | date | None = None,
     ) -> Answer:
-        """Answer with verbatim quotes from the articles in `scopes` (None: every scope)."""
-        answer, _ = await self.ask_ranked(question, scopes, context=context, since=since, until=until)
+        """Answer with verbatim quotes from the articles in `scopes` (None: every scope).
+
+        `since`/`until` (YYYY-MM-DD) keep only articles published then (undated ones left out);
+        otherwise date words in the question ("this week", "in March") relative to `now` (None:
+        this moment) narrow the search softly: undated articles are still searched.
+        """
+        answer, _ = await self.ask_ranked(question, scopes, context=context, since=since, until=until, now=now)
         return answer
 
     async def ask_ranked(
         self, question: str, scopes: Sequence[str] | None = (GLOBAL_SCOPE,), *,
-        context: str = "", since: str = "", until: str = "",
+        context: str = "", since: str = "", until: str = "", now: datetime | date | None = None,
     ) -> tuple[Answer, list[Hit]]:
         """The answer and the ranked passages it was composed from (for evaluation)."""
         question = self.check_question(question)
+        window = combined(question_window(question, now or datetime.now(timezone.utc)), since, until)
         if not self.write_lock.locked():  # acquiring a free asyncio.Lock does not yield
             async with self.write_lock:
                 await self._follow_other_writers()
         query = f"{context.strip()} {question}".strip() if context else question
-        hits = await retrieve(self.store, self.vectors, self._embed_query, query, scopes, k=20, sentences=self.sentence_vectors)
+        hits = await retrieve(
+            self.store, self.vectors, self._embed_query, query, scopes, k=20, sentences=self.sentence_vectors, window=window
+        )
         articles = {a.id: a for a in await self._articles_of(hits)}
-        hits = [  # an article forgotten or replaced since the search is no longer quoted
-            h for h in hits
-            if h.passage.article_id in articles and _in_range(articles[h.passage.article_id].published, since, until)
-        ]
+        hits = [h for h in hits if h.passage.article_id in articles]  # forgotten or replaced since the search
         searched = await self.store.article_count(scopes)
         neighbours = await self._previous_passages(hits[: 4 * self.settings.max_quotes])
         answer = await asyncio.to_thread(
             compose, question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched
         )
+        answer.window = window.describe() if window else ""
         return answer, hits
 
     async def sentence_vectors(self, passages: Sequence[Passage]) -> SentenceVectors:
@@ -297,11 +305,3 @@ class Library(VectorIndexKeeping):
 def _rejection(exc: RejectedInput) -> IngestResult:
     return IngestResult("rejected", exc.origin, reason=exc.reason)
 
-
-def _in_range(published: str, since: str, until: str) -> bool:
-    if not since and not until:
-        return True
-    if not published:
-        return False
-    day = published[:10]
-    return (not since or day >= since[:10]) and (not until or day <= until[:10])

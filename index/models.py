@@ -99,6 +99,7 @@ class Answer:
     searched: int = 0  # how many articles were searched
     reason: str = ""  # why it refused, in words a user can read
     confidence: float = 0.0  # the best passage's fused score; refused below Settings.min_score
+    window: str = ""  # the published dates searched, in words ("" when every date was)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +110,7 @@ class Answer:
             "searched": self.searched,
             "reason": self.reason,
             "confidence": round(self.confidence, 4),
+            "window": self.window,
         }
 
     @classmethod
@@ -117,7 +119,7 @@ class Answer:
         return cls(
             data["question"], bool(data["refused"]), [Quote.from_dict(q) for q in data.get("quotes", [])],
             list(data.get("suggestions", [])), int(data.get("searched", 0)), str(data.get("reason", "")),
-            float(data.get("confidence", 0.0)),
+            float(data.get("confidence", 0.0)), str(data.get("window", "")),
         )
 
 

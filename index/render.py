@@ -31,6 +31,8 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
         lines = [f"Not found in the stored articles (searched {answer.searched} article{'s' * (answer.searched != 1)})."]
         if answer.suggestions:
             lines.append("Closest articles: " + "; ".join(answer.suggestions))
+        if answer.window:
+            lines.append(f"Searched only articles {answer.window}.")
         return "\n".join(lines)
     blocks = []
     for quote in answer.quotes:
@@ -38,6 +40,8 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
         for twin in quote.also_in:
             block += f"\n  — also in: {twin.get('title', '')} · {twin.get('source', '')}"
         blocks.append(block)
+    if answer.window:
+        blocks.append(f"(Searched only articles {answer.window}.)")
     return "\n\n".join(blocks)
 
 

@@ -109,6 +109,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feedback ADD COLUMN answer_id INTEGER;
     CREATE UNIQUE INDEX feedback_answer_user ON feedback (answer_id, user_id) WHERE answer_id IS NOT NULL;
     """,
+    # 5: articles by published day, so a date window picks its passages without reading every article
+    """
+    CREATE INDEX articles_published ON articles (published);
+    """,
 ]
 
 

@@ -22,6 +22,7 @@ from .models import Passage
 from .store import Store
 from .text import content_terms, fts_match, query_terms, region_stems, sentence_spans, stem, stemmed_tokens
 from .vectors import VectorStore
+from .when import Window
 
 CANDIDATES = 30  # from each of dense and BM25 (50 measured no better: docs/BENCHMARKS.md 2c)
 POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each one (~1 us), rarest terms first
@@ -87,21 +88,51 @@ async def term_weights(store: Store, query: str, counts: dict[str, int]) -> Term
     return TermWeights(weights)
 
 
+EXACT_MAX = 5_000  # passages in a date window up to which the dense side scans their vectors exactly
+ALLOWED_BATCH = 10_000  # passage ids per SQLite query when checking scope and window
+
+
 async def dense_search(
-    vectors: VectorStore, store: Store, qvec: np.ndarray, scopes: Sequence[str] | None, k: int
+    vectors: VectorStore, store: Store, qvec: np.ndarray, scopes: Sequence[str] | None, k: int,
+    window: Window | None = None,
 ) -> dict[int, float]:
-    """Top passages by cosine within `scopes`, widening the FAISS search until enough are in scope."""
+    """Top passages by cosine within `scopes` and published in `window`.
+
+    A window holding at most EXACT_MAX passages is scanned exactly over their stored vectors;
+    otherwise the FAISS search widens until enough of its results are in scope and window.
+    """
+    if window is not None:
+        inside = await store.passages_in(window, scopes, EXACT_MAX)
+        if inside is not None:
+            return await exact_search(store, qvec, inside, k)
     total = len(vectors)
     fetch = k
     while True:
         found = await asyncio.to_thread(vectors.search, qvec, fetch)
-        if scopes is None:
+        if scopes is None and window is None:
             return dict(found[:k])
-        allowed = await store.passages_by_id([i for i, _ in found], scopes)
+        allowed: set[int] = set()
+        for start in range(0, len(found), ALLOWED_BATCH):  # SQLite takes at most 32,766 parameters
+            batch = [i for i, _ in found[start : start + ALLOWED_BATCH]]
+            allowed |= set(await store.passages_by_id(batch, scopes, window))
         kept = {i: s for i, s in found if i in allowed}
         if len(kept) >= k or fetch >= total:
             return dict(list(kept.items())[:k])
         fetch = min(total, fetch * 8)
+
+
+async def exact_search(store: Store, qvec: np.ndarray, ids: Sequence[int], k: int) -> dict[int, float]:
+    """The `k` best of `ids` by cosine of their stored vectors (for a window of few passages)."""
+    query = qvec.reshape(-1)
+    scored: list[tuple[int, float]] = []
+    for start in range(0, len(ids), ALLOWED_BATCH):
+        found = await store.vectors_by_id(ids[start : start + ALLOWED_BATCH], query.shape[0])
+        if found:
+            keys = list(found)
+            cosines = np.stack([found[i] for i in keys]) @ query
+            scored += zip(keys, (float(c) for c in cosines))
+    scored.sort(key=lambda pair: pair[1], reverse=True)
+    return dict(scored[:k])
 
 
 async def narrowed(store: Store, scopes: Sequence[str] | None) -> Sequence[str] | None:
@@ -181,29 +212,35 @@ def score_passage(
 
 
 async def lexical_search(
-    store: Store, query: str, scopes: Sequence[str] | None, k: int
+    store: Store, query: str, scopes: Sequence[str] | None, k: int, window: Window | None = None
 ) -> tuple[dict[str, int], dict[int, float]]:
-    """The question terms' document counts, and the top `k` passages by BM25 over its rarest terms."""
+    """The question terms' document counts, and the top `k` passages (published in `window`) by BM25
+    over its rarest terms."""
     counts = await store.document_counts(query_terms(query))
     match = fts_match(bm25_terms(counts))
-    return counts, (dict(await store.fulltext(match, scopes, k)) if match else {})
+    return counts, (dict(await store.fulltext(match, scopes, k, window)) if match else {})
 
 
 async def retrieve(
     store: Store, vectors: VectorStore, embed_query: QueryEmbedder, query: str,
     scopes: Sequence[str] | None, k: int = 10, sentences: SentenceSource | None = None,
+    window: Window | None = None,
 ) -> list[Hit]:
     """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence.
 
-    The BM25 search runs in SQLite's thread while the question is embedded and FAISS searched.
+    With a `window`, both candidate sources keep only passages published in it before anything is
+    ranked (a soft window also keeps undated articles). The BM25 search runs in SQLite's thread
+    while the question is embedded and FAISS searched.
     """
     scopes = await narrowed(store, scopes)
 
     async def dense_side() -> tuple[np.ndarray, dict[int, float]]:
         qvec = await embed_query(query)
-        return qvec, await dense_search(vectors, store, qvec, scopes, CANDIDATES)
+        return qvec, await dense_search(vectors, store, qvec, scopes, CANDIDATES, window)
 
-    (qvec, dense), (counts, lexical) = await asyncio.gather(dense_side(), lexical_search(store, query, scopes, CANDIDATES))
+    (qvec, dense), (counts, lexical) = await asyncio.gather(
+        dense_side(), lexical_search(store, query, scopes, CANDIDATES, window)
+    )
     ids = list(dict.fromkeys([*dense, *lexical]))
     passages = await store.passages_by_id(ids, scopes)
     missing = [pid for pid in lexical if pid not in dense and pid in passages]

@@ -13,6 +13,7 @@ from .models import Article, Passage, StoredArticle
 from .schema import migrate
 from .text import fts_match
 from .store_vectors import VectorRows, placeholders as _placeholders
+from .when import Window, window_clause
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
     "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added"
@@ -229,8 +230,10 @@ class Store(VectorRows):
         )
         return [Passage(*r) for r in rows]
 
-    async def passages_by_id(self, ids: Sequence[int], scopes: Sequence[str] | None) -> dict[int, Passage]:
-        """Fetch passages in one query, keeping only those in `scopes`."""
+    async def passages_by_id(
+        self, ids: Sequence[int], scopes: Sequence[str] | None, window: Window | None = None
+    ) -> dict[int, Passage]:
+        """Fetch passages in one query, keeping only those in `scopes` and published in `window`."""
         if not ids:
             return {}
         # CROSS JOIN keeps passages first: SQLite 3.40 otherwise scans every article of the scope
@@ -240,11 +243,33 @@ class Store(VectorRows):
         if scopes is not None:
             sql += f" AND a.scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
-        rows = await self.reader.execute_fetchall(sql, params)
+        dated, dates = window_clause(window)
+        rows = await self.reader.execute_fetchall(sql + dated, params + dates)
         return {int(r[0]): Passage(*r) for r in rows}
 
-    async def fulltext(self, match: str, scopes: Sequence[str] | None, limit: int) -> list[tuple[int, float]]:
-        """BM25 search (FTS5); returns (passage id, score) with higher scores better."""
+    async def passages_in(self, window: Window, scopes: Sequence[str] | None, limit: int) -> list[int] | None:
+        """Ids of the passages published in `window` (and `scopes`); None when there are more than `limit`.
+
+        The articles are found on their published index, so a narrow window costs little at any size.
+        """
+        dated, params = window_clause(window)
+        sql = f"SELECT p.id FROM articles a CROSS JOIN passages p ON p.article_id = a.id WHERE 1{dated}"
+        if scopes is not None:
+            sql += f" AND a.scope IN ({_placeholders(scopes)})"
+            params += tuple(scopes)
+        rows = await self.reader.execute_fetchall(sql + " LIMIT ?", (*params, limit + 1))
+        return None if len(rows) > limit else [int(r[0]) for r in rows]
+
+    async def fulltext(
+        self, match: str, scopes: Sequence[str] | None, limit: int, window: Window | None = None
+    ) -> list[tuple[int, float]]:
+        """BM25 search (FTS5); returns (passage id, score) with higher scores better.
+
+        With a `window`, only passages published in it are ranked: every match is joined to its
+        article's date before sorting (the match reads at most the postings budget of passages).
+        """
+        if window is not None:
+            return await self._fulltext_in(match, scopes, limit, window)
         ranked = "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
         fetch = limit if scopes is None else limit * 4
         while True:  # the best matches first, then their scopes (joining every match costs 2x at 1M)
@@ -256,6 +281,20 @@ class Store(VectorRows):
             if len(found) >= limit or len(rows) < fetch:
                 return found[:limit]
             fetch *= 8
+
+    async def _fulltext_in(
+        self, match: str, scopes: Sequence[str] | None, limit: int, window: Window
+    ) -> list[tuple[int, float]]:
+        dated, params = window_clause(window)
+        sql = "SELECT passages_fts.rowid, rank FROM passages_fts " \
+            "CROSS JOIN passages p ON p.id = passages_fts.rowid CROSS JOIN articles a ON a.id = p.article_id " \
+            f"WHERE passages_fts MATCH ?{dated}"
+        params = (match, *params)
+        if scopes is not None:
+            sql += f" AND a.scope IN ({_placeholders(scopes)})"
+            params += tuple(scopes)
+        rows = await self.reader.execute_fetchall(sql + " ORDER BY rank LIMIT ?", (*params, limit))
+        return [(int(r[0]), -float(r[1])) for r in rows]
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
         """Articles whose title contains `query` (case-insensitive), then by keyword in the text."""

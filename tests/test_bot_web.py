@@ -190,3 +190,21 @@ async def test_ask_with_a_bad_date_says_which(world: World, options: dict[str, s
     refusal = await world.fake.interaction_done(ix)
     assert refusal["flags"] & EPHEMERAL and named in refusal["content"]
     assert ix.callbacks[0]["type"] == 4  # refused at once, not deferred
+
+
+# ---- dates in questions ------------------------------------------------------------------
+
+FERRIES = {"new.md": ("2023-04-20", "nine"), "old.md": ("2022-04-20", "twelve")}
+THIS_WEEK = "The ferry strike ended after talks this week?"
+
+
+async def test_date_words_count_from_when_the_question_was_asked(world: World) -> None:
+    """The fake Discord's ids date its messages and interactions 2023-04-24 (snowflake time)."""
+    for name, (published, days) in FERRIES.items():
+        body = f"---\ntitle: Ferry strike {days}\npublished: {published}\n---\nThe ferry strike ended after {days} days of talks.\n"
+        await run(world, world.admin, world.channel, "ingest", file=world.fake.add_attachment(name, body.encode()))
+    for reply in (await ask(world, world.channel, world.reader, THIS_WEEK),
+                  await run(world, world.reader, world.channel, "ask", question=THIS_WEEK)):
+        assert "after nine days" in text(reply) and "twelve" not in text(reply)
+        footer = reply["embeds"][0]["footer"]["text"]
+        assert "Searched only articles published 2023-04-10 to 2023-04-25 (from “this week”)." in footer

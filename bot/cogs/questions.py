@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -53,13 +54,14 @@ class Questions(commands.Cog):
             return channel
         return None
 
-    async def _answer(self, question: str, guild_id: int | None, channel: object,
+    async def _answer(self, question: str, guild_id: int | None, channel: object, now: datetime,
                       since: str = "", until: str = "") -> Answer:
-        """Ask the library; inside a bot thread, with the thread's previous question as context."""
+        """Ask the library (dates in the question count from `now`, when it was asked); inside a
+        bot thread, with the thread's previous question as context."""
         thread = self._bot_thread(channel)
         context = self.bot.threads.previous(thread.id, thread.name) if thread else ""
         dates = {key: value for key, value in (("since", since), ("until", until)) if value}
-        answer = await self.bot.library.ask(question, scopes=read_scopes(guild_id), context=context, **dates)
+        answer = await self.bot.library.ask(question, scopes=read_scopes(guild_id), context=context, now=now, **dates)
         if thread is not None:
             self.bot.threads.asked(thread.id, question)
         return answer
@@ -96,7 +98,9 @@ class Questions(commands.Cog):
             return
         try:
             async with message.channel.typing():
-                answer = await self._answer(question, message.guild.id if message.guild else None, message.channel)
+                answer = await self._answer(
+                    question, message.guild.id if message.guild else None, message.channel, message.created_at
+                )
         except NewsdeskError as exc:
             event.outcome = "invalid"
             await message.reply(render.cut(str(exc), render.MESSAGE_CHARS))
@@ -133,7 +137,7 @@ class Questions(commands.Cog):
             await interaction.response.defer(ephemeral=private, thinking=True)
             try:
                 answer = await self._answer(question.strip(), interaction.guild_id, interaction.channel,
-                                            since.strip(), until.strip())
+                                            interaction.created_at, since.strip(), until.strip())
             except NewsdeskError as exc:
                 event.outcome = "invalid"
                 await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
