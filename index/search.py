@@ -28,6 +28,7 @@ CANDIDATES = 30  # from each of dense and BM25 (50 measured no better: docs/BENC
 POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each one (~1 us), rarest terms first
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headline only (docs/EVAL.md)
+WINDOW_BONUS = 0.1  # a soft date window prefers its articles by this much; older ones still compete (0: filter)
 HEADLINE_SENTENCE = 0.5  # the same credit inside each sentence's coverage, for the sentence evidence
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
 
@@ -229,18 +230,28 @@ async def retrieve(
     """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence.
 
     With a `window`, both candidate sources keep only passages published in it before anything is
-    ranked (a soft window also keeps undated articles). The BM25 search runs in SQLite's thread
+    ranked (a soft window also keeps undated articles); a soft window also searches everything
+    published up to its end, and its own passages score WINDOW_BONUS more. The BM25 search runs in SQLite's thread
     while the question is embedded and FAISS searched.
     """
     scopes = await narrowed(store, scopes)
+    windows = [window, *([Window("", window.until, soft=True)] if window is not None and window.soft and WINDOW_BONUS else [])]
+    embedded = asyncio.ensure_future(embed_query(query))
 
-    async def dense_side() -> tuple[np.ndarray, dict[int, float]]:
-        qvec = await embed_query(query)
-        return qvec, await dense_search(vectors, store, qvec, scopes, CANDIDATES, window)
+    async def dense_side(within: Window | None) -> dict[int, float]:
+        return await dense_search(vectors, store, await embedded, scopes, CANDIDATES, within)
 
-    (qvec, dense), (counts, lexical) = await asyncio.gather(
-        dense_side(), lexical_search(store, query, scopes, CANDIDATES, window)
+    found_sides = await asyncio.gather(
+        *(dense_side(w) for w in windows), *(lexical_search(store, query, scopes, CANDIDATES, w) for w in windows)
     )
+    qvec = await embedded
+    dense: dict[int, float] = {}
+    lexical: dict[int, float] = {}
+    for side in found_sides[: len(windows)]:
+        dense.update(side)  # type: ignore[arg-type]
+    for _, side in found_sides[len(windows) :]:  # type: ignore[misc]
+        lexical.update(side)
+    counts = found_sides[len(windows)][0]  # type: ignore[index]
     ids = list(dict.fromkeys([*dense, *lexical]))
     passages = await store.passages_by_id(ids, scopes)
     missing = [pid for pid in lexical if pid not in dense and pid in passages]
@@ -248,11 +259,13 @@ async def retrieve(
         dense[pid] = float(np.dot(vector, qvec.reshape(-1)))
     terms = await term_weights(store, query, counts)
     found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
-    titles = await store.titles_by_id(list({p.article_id for p in passages.values()}))
-    candidates = [
-        Candidate(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), titles.get(passages[pid].article_id, ""))
-        for pid in ids if pid in passages
-    ]
+    heads = await store.headlines_by_id(list({p.article_id for p in passages.values()}))
+    candidates = []
+    for pid in ids:
+        if pid in passages:
+            title, published = heads.get(passages[pid].article_id, ("", ""))
+            inside = window is not None and window.soft and window.holds(published)
+            candidates.append(Candidate(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), title, inside))
     return await asyncio.to_thread(rank, candidates, qvec, terms, k)
 
 
@@ -265,10 +278,13 @@ class Candidate:
     lexical: float
     sentences: tuple[list[tuple[int, int]], np.ndarray] | None
     title: str = ""
+    in_window: bool = False  # published inside the question's soft date window
 
 
 def rank(candidates: Sequence[Candidate], qvec: np.ndarray, terms: TermWeights, k: int) -> list[Hit]:
     """Score candidates and keep the `k` best (CPU-bound: run in a thread)."""
     hits = [score_passage(c.passage, c.dense, c.lexical, qvec, terms, c.sentences, c.title) for c in candidates]
+    for hit, candidate in zip(hits, candidates):
+        hit.score += WINDOW_BONUS if candidate.in_window else 0.0
     hits.sort(key=lambda h: h.score, reverse=True)
     return hits[:k]

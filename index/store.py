@@ -205,14 +205,14 @@ class Store(VectorRows):
         found = {int(r[0]): _article(r) for r in rows}
         return [found[i] for i in ids if i in found]
 
-    async def titles_by_id(self, ids: Sequence[int]) -> dict[int, str]:
-        """The headlines of the stored articles among `ids`, in one query."""
+    async def headlines_by_id(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """(headline, published) of the stored articles among `ids`, in one query."""
         if not ids:
             return {}
         rows = await self.reader.execute_fetchall(
-            f"SELECT id, title FROM articles WHERE id IN ({_placeholders(ids)})", tuple(ids)
+            f"SELECT id, title, published FROM articles WHERE id IN ({_placeholders(ids)})", tuple(ids)
         )
-        return {int(r[0]): str(r[1]) for r in rows}
+        return {int(r[0]): (str(r[1]), str(r[2] or "")) for r in rows}
 
     async def article(self, article_id: int, scopes: Sequence[str] | None = None) -> StoredArticle | None:
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = ?"

@@ -1,8 +1,11 @@
 """Dates in questions ("this week", "yesterday", "in March", "on Monday") as a window of published days.
 
-A question's words give a soft window: it narrows the search to articles published inside it,
-but articles without a published date are still searched (nothing says they fall outside).
-Explicit since/until given by a user are hard: undated articles are left out (`Window.hard`).
+A question's words give a soft window: the search looks inside it before ranking (so its articles
+reach the candidates however large the library) and also at everything published up to its end,
+and ranking prefers the window's articles (index.search.WINDOW_BONUS): a story "this week" is
+often best told by an older background article (measured: docs/EVAL.md). Articles without a
+published date count as inside a soft window (nothing says they fall outside). Explicit
+since/until given by a user are hard: only articles published then are searched, undated ones left out.
 
 Every soft window ends the day after the question was asked (news quizzes are dated a day early
 now and then) and starts where its phrase starts, moved back by a lead: a story "this week" is
