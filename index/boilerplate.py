@@ -1,7 +1,7 @@
 """Boilerplate in scraped news pages: navigation, captions, ads, promos, credits among the paragraphs.
 
-Cleaning only ever drops whole paragraphs, or strips a leading dateline ("CNN —",
-"WASHINGTON (AP) —") and keeps the rest of that paragraph exactly, so every stored paragraph
+Cleaning only ever drops whole paragraphs, or strips a leading agency dateline ("CNN —",
+"(AP) —") and keeps the rest of that paragraph exactly, so every stored paragraph
 is still a verbatim piece of the page. Each rule is a pattern of a kind of line, not a list of
 one site's strings; `repeated` adds lines that recur verbatim across many articles of one source.
 """
@@ -100,7 +100,10 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def strip_dateline(paragraph: str) -> str:
-    """The paragraph without a leading dateline ("CNN —", "WASHINGTON (AP) —"); else unchanged."""
+    """Empty for a lone dateline ("London CNN —"), the rest after a bare agency one ("CNN — The..."), else as is.
+
+    A place dateline before text ("MOSCOW (AP) — The...") stays: it says where the story was reported.
+    """
     match = _DATELINE.match(paragraph)
     if not match:
         return paragraph
@@ -108,7 +111,7 @@ def strip_dateline(paragraph: str) -> str:
     if not rest:
         return ""
     if not _AGENCY_ONLY.match(paragraph) or not _REST_START.match(rest):
-        return paragraph  # "MOSCOW (AP) — ..." keeps its place: it says where the story was reported
+        return paragraph
     return rest
 
 
