@@ -1,6 +1,7 @@
 """HTML news pages: the main text and metadata, extracted with trafilatura.
 
-Navigation, ads, cookie banners, "related stories", comments and tables are dropped; each
+Navigation, ads, cookie banners, "related stories", comments and tables are dropped (by
+trafilatura, then the paragraph rules of `index.boilerplate` for what it lets through); each
 paragraph, quote and list item of the article body becomes one paragraph. Metadata comes
 from JSON-LD, OpenGraph and meta tags: title, author, published date (ISO 8601), site name
 (the source; else the host name) and canonical url (else the url the page was fetched from).
@@ -11,6 +12,7 @@ import codecs
 import re
 from urllib.parse import urlsplit
 
+from ..boilerplate import clean_paragraphs
 from ..clean import decode, normalize_line
 from ..dates import parse_date
 from ..errors import RejectedInput
@@ -84,7 +86,7 @@ def read_html(data: bytes, origin: str, encoding: str | None = None, url: str = 
     if doc is None or doc.body is None:
         raise RejectedInput(origin, "no article text found in the HTML page")
     title = normalize_line(doc.title or "")
-    paragraphs = _paragraphs(doc.body, title)
+    paragraphs = clean_paragraphs(_paragraphs(doc.body, title))
     if not title or not paragraphs:
         raise RejectedInput(origin, "no article text found in the HTML page (needs a title and a paragraph)")
     canonical = doc.url if (doc.url or "").startswith(("http://", "https://")) else page_url

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..boilerplate import clean_articles
 from ..clean import decode, normalize_line, normalize_text, split_paragraphs
 from ..dates import parse_date
 from ..errors import RejectedInput
@@ -91,8 +92,8 @@ def _one(obj: Any, origin: str) -> Article | RejectedInput:
         return exc
 
 
-def read_jsonl(data: bytes, origin: str) -> list[Article | RejectedInput]:
-    """Reader for .jsonl: one object per line; blank lines are skipped."""
+def parse_jsonl(data: bytes, origin: str) -> list[Article | RejectedInput]:
+    """The objects of a .jsonl file (one per line, blank lines skipped) as read, before cleaning."""
     items: list[Article | RejectedInput] = []
     for number, line in enumerate(decode(data, origin).splitlines(), start=1):
         if not line.strip():
@@ -109,13 +110,23 @@ def read_jsonl(data: bytes, origin: str) -> list[Article | RejectedInput]:
     return items
 
 
+def read_jsonl(data: bytes, origin: str) -> list[Article | RejectedInput]:
+    """Reader for .jsonl: its articles without boilerplate paragraphs (`index.boilerplate`)."""
+    return clean_articles(parse_jsonl(data, origin))
+
+
 def read_json(data: bytes, origin: str) -> list[Article | RejectedInput]:
-    """Reader for .json: one article object, a list of them, or {"articles": [...]}."""
+    """Reader for .json: its articles without boilerplate paragraphs (`index.boilerplate`)."""
+    return clean_articles(parse_json(data, origin))
+
+
+def parse_json(data: bytes, origin: str) -> list[Article | RejectedInput]:
+    """A .json file's articles (one object, a list of them, or {"articles": [...]}) before cleaning."""
     try:
         doc = json.loads(decode(data, origin))
     except json.JSONDecodeError as exc:
         if "\n{" in data.decode("utf-8", errors="replace"):
-            return read_jsonl(data, origin)  # JSON Lines saved as .json
+            return parse_jsonl(data, origin)  # JSON Lines saved as .json
         raise RejectedInput(origin, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if isinstance(doc, dict) and isinstance(doc.get("articles"), list):
         doc = doc["articles"]

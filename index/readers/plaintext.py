@@ -16,12 +16,14 @@ Format (all front-matter keys optional; paragraphs separated by blank lines)::
 Without front matter, the first meaningful line is the title (a Markdown `# Title` too).
 Scraped junk is cleaned: template placeholders and punctuation-only lines before the title,
 the title repeated, `Source: NAME` lines (they become the source), all-caps network banners
-after them, the comment-form footer, lines of only non-breaking spaces, short headings.
+after them, the comment-form footer, lines of only non-breaking spaces, short headings, and
+the boilerplate paragraphs `index.boilerplate` knows (captions, promos, credits, datelines).
 """
 from __future__ import annotations
 
 import re
 
+from ..boilerplate import clean_paragraphs
 from ..clean import decode, normalize_text
 from ..errors import RejectedInput
 from ..models import Article
@@ -109,6 +111,7 @@ def parse(text: str, origin: str) -> Article:
         paragraph = " ".join(block)
         if paragraph not in paragraphs:
             paragraphs.append(paragraph)
+    paragraphs = clean_paragraphs(paragraphs)
     if not title or not paragraphs:
         raise RejectedInput(origin, "no article text found (needs a title and at least one paragraph)")
     return Article(
