@@ -109,6 +109,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feedback ADD COLUMN answer_id INTEGER;
     CREATE UNIQUE INDEX feedback_answer_user ON feedback (answer_id, user_id) WHERE answer_id IS NOT NULL;
     """,
+    # 5: each passage's named entities (spaCy NER), grouped by its sentences: JSON
+    #    [[[start, end, label], ...], ...]; made at ingest, and lazily for passages stored before this
+    """
+    CREATE TABLE sentence_entities (
+        passage_id INTEGER PRIMARY KEY REFERENCES passages (id) ON DELETE CASCADE,
+        entities TEXT NOT NULL
+    );
+    """,
 ]
 
 
