@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import answer_log, readers
+from . import answer_log, entities, readers
 from .answer import compose, leans_on_person
 from .clean import normalize_line
 from .config import Settings
@@ -148,6 +148,7 @@ class Library(VectorIndexKeeping):
             await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
             own_passages = [Passage(i, article_id, n, t) for n, (i, t) in enumerate(zip(ids, article.paragraphs), 1)]
             await self.sentence_vectors(own_passages)
+            await self.sentence_entities(own_passages)
             status = "replaced" if replace_id else "added"
             results.append(IngestResult(status, article.origin, article.title, article_id, len(ids)))
         return results + (await self._ingest_batch(later, scope) if later else [])
@@ -265,6 +266,19 @@ class Library(VectorIndexKeeping):
             await self.store.put_sentences(rows)
             found.update({pid: (spans, v) for pid, spans, v in rows})
         return found
+
+    async def sentence_entities(self, passages: Sequence[Passage]) -> dict[int, entities.SentenceEntities]:
+        """Named entities per sentence of passages (sentences as in `sentence_vectors`): stored ones,
+        the missing made by the NER in a thread (and stored now)."""
+        spans = {p.id: sentence_spans(p.text) or [(0, len(p.text))] for p in passages}
+        found = await self.store.entities_by_id(list(spans))
+        todo = [p for p in passages if len(found.get(p.id, ())) != len(spans[p.id])]
+        if todo:
+            made = await asyncio.to_thread(entities.passages_entities, [(p.text, spans[p.id]) for p in todo])
+            rows = [(p.id, e) for p, e in zip(todo, made)]
+            await self.store.put_entities(rows)
+            found.update(rows)
+        return {p.id: found[p.id] for p in passages}
 
     async def _previous_passages(self, hits: Sequence[Hit]) -> dict[tuple[int, int], Passage]:
         """The paragraph before each hit's, for widening a quote back to name its speaker."""

@@ -113,6 +113,14 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX articles_published ON articles (published);
     """,
+    # 6: each passage's named entities (spaCy NER), grouped by its sentences: JSON
+    #    [[[start, end, label], ...], ...]; made at ingest, and lazily for passages stored before this
+    """
+    CREATE TABLE sentence_entities (
+        passage_id INTEGER PRIMARY KEY REFERENCES passages (id) ON DELETE CASCADE,
+        entities TEXT NOT NULL
+    );
+    """,
 ]
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from .models import Article, Passage, StoredArticle
 from .schema import migrate
 from .text import fts_match
+from .store_entities import EntityRows
 from .store_vectors import VectorRows, placeholders as _placeholders
 from .when import Window, window_clause
 
@@ -30,7 +31,7 @@ def _article(row: Sequence[Any]) -> StoredArticle:
     return StoredArticle(*row)
 
 
-class Store(VectorRows):
+class Store(VectorRows, EntityRows):
     """One SQLite database; every write is one transaction.
 
     Writes go through `db`; what users see (articles, passages, search) is read through `reader`,

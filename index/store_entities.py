@@ -1,0 +1,45 @@
+"""The store's entity rows: each passage's named entities, grouped by sentence, as JSON."""
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Awaitable, Callable, Sequence
+
+import aiosqlite
+
+from .entities import SentenceEntities
+from .store_vectors import placeholders
+
+
+class EntityRows:
+    """Methods of `Store` for sentence entities; `Store` provides the connections, the lock and `commit`."""
+
+    db: aiosqlite.Connection
+    transaction: asyncio.Lock
+    commit: Callable[[], Awaitable[None]]
+
+    async def entities_by_id(self, ids: Sequence[int]) -> dict[int, SentenceEntities]:
+        """Stored sentence entities of the given passages (those that have them)."""
+        found: dict[int, SentenceEntities] = {}
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            rows = await self.db.execute_fetchall(
+                f"SELECT passage_id, entities FROM sentence_entities WHERE passage_id IN ({placeholders(chunk)})",
+                tuple(chunk),
+            )
+            for pid, text in rows:
+                found[int(pid)] = [[(int(a), int(b), str(label)) for a, b, label in sentence] for sentence in json.loads(text)]
+        return found
+
+    async def put_entities(self, rows: Sequence[tuple[int, SentenceEntities]]) -> None:
+        """Store (passage id, sentence entities) rows, replacing older ones; rows of passages gone meanwhile are dropped."""
+        if not rows:
+            return
+        async with self.transaction:
+            await self.db.executemany(
+                "INSERT OR REPLACE INTO sentence_entities (passage_id, entities) "
+                "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
+                [(int(pid), json.dumps(entities, separators=(",", ":")), int(pid)) for pid, entities in rows],
+            )
+            await self.commit()
