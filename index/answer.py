@@ -23,6 +23,7 @@ from .text import sentence_spans, words
 
 NOT_FOUND = "not found in the stored articles"
 PICK_LEXICAL = 1.0  # weight of a sentence's term coverage next to its cosine, for the marked sentence
+PICK_TYPES = 0.15  # bonus of a sentence naming an entity of the kind the question asks for
 DUPLICATE_JACCARD = 0.8  # word-shingle overlap above which two passages are the same text
 SAME_ARTICLE_PENALTY = 0.05  # score a second passage of an already quoted article gives up (docs/EVAL.md)
 DROP_MARGIN = 0.12  # a passage this far below the first is not quoted
@@ -120,7 +121,10 @@ def pick_sentence(hit: Hit) -> int:
     """Index of the sentence that best answers: cosine to the question plus weighted term coverage."""
     if not len(hit.sentence_cosine):
         return 0
-    return int(np.argmax(hit.sentence_cosine + PICK_LEXICAL * hit.sentence_coverage))
+    score = hit.sentence_cosine + PICK_LEXICAL * hit.sentence_coverage
+    if len(hit.sentence_types) == len(score):
+        score = score + PICK_TYPES * hit.sentence_types
+    return int(np.argmax(score))
 
 
 def leans_back(sentence: str) -> bool:

@@ -238,7 +238,8 @@ class Library(VectorIndexKeeping):
                 await self._follow_other_writers()
         query = f"{context.strip()} {question}".strip() if context else question
         hits = await retrieve(
-            self.store, self.vectors, self._embed_query, query, scopes, k=20, sentences=self.sentence_vectors, window=window
+            self.store, self.vectors, self._embed_query, query, scopes, k=20, sentences=self.sentence_vectors, window=window,
+            entities=self.sentence_entities
         )
         articles = {a.id: a for a in await self._articles_of(hits)}
         hits = [h for h in hits if h.passage.article_id in articles]  # forgotten or replaced since the search

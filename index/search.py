@@ -18,6 +18,7 @@ from typing import AbstractSet, Awaitable, Callable, Sequence
 
 import numpy as np
 
+from .entities import SentenceEntities, answer_types, type_match
 from .models import Passage
 from .store import Store
 from .text import content_terms, fts_match, query_terms, region_stems, sentence_spans, stem, stemmed_tokens
@@ -29,12 +30,14 @@ POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each on
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headline only (docs/EVAL.md)
 WINDOW_BONUS = 0.1  # a soft date window prefers its articles by this much; older ones still compete (0: filter)
+TYPE_SENTENCE = 0.15  # bonus of a sentence naming an entity of the kind the question asks for (index.entities)
 HEADLINE_SENTENCE = 0.5  # the same credit inside each sentence's coverage, for the sentence evidence
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
 
 SentenceVectors = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
 SentenceSource = Callable[[Sequence[Passage]], Awaitable[SentenceVectors]]
 QueryEmbedder = Callable[[str], Awaitable[np.ndarray]]
+EntitySource = Callable[[Sequence[Passage]], Awaitable[dict[int, SentenceEntities]]]
 
 
 @dataclass
@@ -193,7 +196,7 @@ def headline_stems(title: str) -> frozenset[str]:
 
 def score_passage(
     passage: Passage, dense: float, lexical: float, qvec: np.ndarray, terms: TermWeights,
-    sentences: tuple[list[tuple[int, int]], np.ndarray] | None, title: str = "",
+    sentences: tuple[list[tuple[int, int]], np.ndarray] | None, title: str = "", types: np.ndarray | None = None,
 ) -> Hit:
     """Fuse the evidence for one passage (and its article's headline) into a Hit."""
     if sentences is None:
@@ -207,9 +210,10 @@ def score_passage(
     coverage = terms.coverage(whole, headline, HEADLINE_TERMS)
     sentence_coverage = np.array([terms.coverage(s) for s in per_sentence], np.float32)
     with_headline = np.array([terms.coverage(s, headline, HEADLINE_SENTENCE) for s in per_sentence], np.float32)
-    best_sentence = float(np.max(cosine + SENTENCE_LEXICAL * with_headline)) if len(spans) else dense
+    types = types if types is not None and len(types) == len(spans) else np.zeros(len(spans), np.float32)
+    best_sentence = float(np.max(cosine + SENTENCE_LEXICAL * with_headline + TYPE_SENTENCE * types)) if len(spans) else dense
     score = (dense + coverage + best_sentence) / 3
-    return Hit(passage, score, dense, lexical, coverage, title, list(spans), cosine, sentence_coverage)
+    return Hit(passage, score, dense, lexical, coverage, title, list(spans), cosine, sentence_coverage, types)
 
 
 async def lexical_search(
@@ -225,7 +229,7 @@ async def lexical_search(
 async def retrieve(
     store: Store, vectors: VectorStore, embed_query: QueryEmbedder, query: str,
     scopes: Sequence[str] | None, k: int = 10, sentences: SentenceSource | None = None,
-    window: Window | None = None,
+    window: Window | None = None, entities: EntitySource | None = None,
 ) -> list[Hit]:
     """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence.
 
@@ -260,13 +264,17 @@ async def retrieve(
     terms = await term_weights(store, query, counts)
     found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
     heads = await store.headlines_by_id(list({p.article_id for p in passages.values()}))
+    wanted = answer_types(query)
+    named = await entities([passages[i] for i in ids if i in passages]) if entities and wanted else {}
     candidates = []
     for pid in ids:
         if pid in passages:
             title, published = heads.get(passages[pid].article_id, ("", ""))
             inside = window is not None and window.soft and window.holds(published)
-            candidates.append(Candidate(passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), title, inside))
-    return await asyncio.to_thread(rank, candidates, qvec, terms, k)
+            candidates.append(Candidate(
+                passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), title, inside, named.get(pid)
+            ))
+    return await asyncio.to_thread(rank, candidates, qvec, terms, k, wanted, query)
 
 
 @dataclass(frozen=True)
@@ -279,11 +287,20 @@ class Candidate:
     sentences: tuple[list[tuple[int, int]], np.ndarray] | None
     title: str = ""
     in_window: bool = False  # published inside the question's soft date window
+    entities: SentenceEntities | None = None
 
 
-def rank(candidates: Sequence[Candidate], qvec: np.ndarray, terms: TermWeights, k: int) -> list[Hit]:
-    """Score candidates and keep the `k` best (CPU-bound: run in a thread)."""
-    hits = [score_passage(c.passage, c.dense, c.lexical, qvec, terms, c.sentences, c.title) for c in candidates]
+def rank(
+    candidates: Sequence[Candidate], qvec: np.ndarray, terms: TermWeights, k: int,
+    wanted: frozenset[str] = frozenset(), question: str = "",
+) -> list[Hit]:
+    """Score candidates and keep the `k` best (CPU-bound: run in a thread); `wanted` are the entity
+    labels the question asks for."""
+    hits = [
+        score_passage(c.passage, c.dense, c.lexical, qvec, terms, c.sentences, c.title,
+                      type_match(wanted, c.entities, question, c.passage.text) if c.entities is not None else None)
+        for c in candidates
+    ]
     for hit, candidate in zip(hits, candidates):
         hit.score += WINDOW_BONUS if candidate.in_window else 0.0
     hits.sort(key=lambda h: h.score, reverse=True)

@@ -54,7 +54,7 @@ async def test_a_quote_whose_subject_is_the_team_names_the_team(library: Library
     quote = answer.quotes[0]
     assert quote.text.startswith("Riverside Rovers beat Hill Town")
     marked = quote.text[quote.highlights[0][0] : quote.highlights[0][1]]
-    assert marked.startswith("The team will play in the national cup")
+    assert "The team will play in the national cup" in marked
 
 
 STORY = StoredArticle(7, "Cinema news", "North Post", "", "2023-05-01", "", "", 1, "", "")
