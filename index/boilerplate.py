@@ -96,6 +96,8 @@ _CONSENT = re.compile(
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
+_AFTER_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]* $")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
@@ -125,7 +127,10 @@ def _caption(p: str) -> bool:
     if "/" not in p and not any(k in p for k in ("Getty", "Courtesy", "Shutterstock", "iStock")):
         return False
     credits = len(re.findall(r"/(?:AFP|AP|Getty Images|Reuters|Bloomberg|Pool)\b|Getty Images", p))
-    return _PHOTO_CREDIT.search(p) is not None and (_words(p) <= 80 or credits >= 2) or credits >= 3
+    credit = _PHOTO_CREDIT.search(p)
+    if credit is None or not credits and not _AFTER_SENTENCE.search(p[: credit.start()]):
+        return credits >= 3  # "Reading v Stockport/Swansea" names no agency and ends no sentence
+    return _words(p) <= 80 or credits >= 2
 
 
 def _nav_header(p: str) -> bool:
@@ -144,7 +149,7 @@ def _rule(keywords: tuple[str, ...], test: Callable[[str], bool]) -> Callable[[s
 
 
 RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("no words", lambda p: not _LETTER.search(p)),
+    ("no words", lambda p: not _ALNUM.search(p)),
     ("dateline", lambda p: strip_dateline(p) == ""),
     ("caption", _caption),
     ("advertisement", _rule(("advertis", "sponsor", "paid", "ad ", "continue", "commission", "compensation",

@@ -67,6 +67,8 @@ def test_each_rule_drops_its_kind_of_line(rule: str, junk: list[str]) -> None:
         "Officials said the bridge, built in 1931, carries 20,000 cars a day.",
         "Loan assistance: $5,000 per household, paid in two installments.",
         "WASHINGTON (AP) — The Senate passed the bill 52-48 late Thursday.",
+        "Leeds v Hull/Bristol",
+        "12,500",
     ],
 )
 def test_real_sentences_with_trigger_words_are_kept(sentence: str) -> None:
