@@ -30,6 +30,7 @@ POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each on
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headline only (docs/EVAL.md)
 WINDOW_BONUS = 0.1  # a soft date window prefers its articles by this much; older ones still compete (0: filter)
+HEADLINE_DENSE = 0.0  # weight of the headline's cosine to the question, added to the paragraph's
 TYPE_SENTENCE = 0.15  # bonus of a sentence naming an entity of the kind the question asks for (index.entities)
 HEADLINE_SENTENCE = 0.5  # the same credit inside each sentence's coverage, for the sentence evidence
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
@@ -37,6 +38,7 @@ STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and
 SentenceVectors = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
 SentenceSource = Callable[[Sequence[Passage]], Awaitable[SentenceVectors]]
 QueryEmbedder = Callable[[str], Awaitable[np.ndarray]]
+HeadlineSource = Callable[[dict[int, str]], Awaitable[dict[int, np.ndarray]]]
 EntitySource = Callable[[Sequence[Passage]], Awaitable[dict[int, SentenceEntities]]]
 
 
@@ -229,7 +231,7 @@ async def lexical_search(
 async def retrieve(
     store: Store, vectors: VectorStore, embed_query: QueryEmbedder, query: str,
     scopes: Sequence[str] | None, k: int = 10, sentences: SentenceSource | None = None,
-    window: Window | None = None, entities: EntitySource | None = None,
+    window: Window | None = None, entities: EntitySource | None = None, headlines: HeadlineSource | None = None,
 ) -> list[Hit]:
     """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence.
 
@@ -266,13 +268,16 @@ async def retrieve(
     heads = await store.headlines_by_id(list({p.article_id for p in passages.values()}))
     wanted = answer_types(query)
     named = await entities([passages[i] for i in ids if i in passages]) if entities and wanted else {}
+    head_vectors = await headlines({a: t for a, (t, _) in heads.items()}) if headlines and HEADLINE_DENSE else {}
     candidates = []
     for pid in ids:
         if pid in passages:
             title, published = heads.get(passages[pid].article_id, ("", ""))
             inside = window is not None and window.soft and window.holds(published)
+            head = head_vectors.get(passages[pid].article_id)
+            boost = HEADLINE_DENSE * float(np.dot(head, qvec.reshape(-1))) if head is not None else 0.0
             candidates.append(Candidate(
-                passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), title, inside, named.get(pid)
+                passages[pid], dense.get(pid, 0.0) + boost, lexical.get(pid, 0.0), found.get(pid), title, inside, named.get(pid)
             ))
     return await asyncio.to_thread(rank, candidates, qvec, terms, k, wanted, query)
 

@@ -82,3 +82,21 @@ def test_no_neighbour_is_added_when_the_marked_sentence_has_the_answer_kind() ->
     text = "The cinema reopened in Leeds on Friday. It has 300 seats. Tickets go on sale next week."
     quote = build_quote(_hit(text, 0, [1, 1, 0]), STORY, None)
     assert quote.text == "The cinema reopened in Leeds on Friday."
+
+
+SUMMIT = Article(
+    title="Leaders gather for climate summit",
+    paragraphs=(
+        "The climate summit will take place next month, and leaders from forty countries are expected "
+        "to attend the climate summit for talks on emissions.",
+        "Delegates will meet in Nairobi, Kenya, at the United Nations office on the city's north side.",
+    ),
+    source="World Desk", origin="summit.txt",
+)
+
+
+async def test_a_where_question_gets_the_paragraph_naming_the_place(library: Library) -> None:
+    await library.ingest_articles([SUMMIT])
+    answer = await library.ask("Where will the climate summit take place?")
+    assert not answer.refused
+    assert "Nairobi" in answer.quotes[0].text
