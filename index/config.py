@@ -72,6 +72,7 @@ class Settings:
     metrics_addr: str = "127.0.0.1"  # address the metrics endpoint listens on
     feed_poll_minutes: float = 30.0  # the bot polls feed subscriptions this often; 0 = never
     announce_channel: int = 0  # channel id where the bot announces new feed articles; 0 = none
+    entities: str = "ingest"  # sentence NER: "ingest" (with the vectors) or "lazy" (first time ranking asks)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
@@ -94,6 +95,7 @@ class Settings:
             metrics_addr=merged.get("NEWSDESK_METRICS_ADDR") or cls.metrics_addr,
             feed_poll_minutes=_float(merged, "NEWSDESK_FEED_POLL_MINUTES", cls.feed_poll_minutes),
             announce_channel=_int(merged, "NEWSDESK_ANNOUNCE_CHANNEL", cls.announce_channel),
+            entities=_choice(merged, "NEWSDESK_ENTITIES", ("ingest", "lazy")),
         )
 
     def __repr__(self) -> str:

@@ -148,7 +148,8 @@ class Library(VectorIndexKeeping):
             await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
             own_passages = [Passage(i, article_id, n, t) for n, (i, t) in enumerate(zip(ids, article.paragraphs), 1)]
             await self.sentence_vectors(own_passages)
-            await self.sentence_entities(own_passages)
+            if self.settings.entities == "ingest":
+                await self.sentence_entities(own_passages)
             status = "replaced" if replace_id else "added"
             results.append(IngestResult(status, article.origin, article.title, article_id, len(ids)))
         return results + (await self._ingest_batch(later, scope) if later else [])

@@ -16,11 +16,14 @@ SHIPPED = ROOT / "data" / "aljazeera-putin-north-korea-visit.txt"
 SHARED = ROOT.parent / "shared"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("NEWSDESK_ENTITIES", "lazy")  # NER at ingest: tests/test_store_entities.py
 
 
 def settings_for(home: Path, **env: str) -> Settings:
     """Settings for a library in `home`, from a replaceable environment (no .env file)."""
-    return Settings.from_env({"NEWSDESK_HOME": str(home), "NEWSDESK_EMBEDDER": "hash", **env}, dotenv=None)
+    return Settings.from_env(
+        {"NEWSDESK_HOME": str(home), "NEWSDESK_EMBEDDER": "hash", "NEWSDESK_ENTITIES": "lazy", **env}, dotenv=None
+    )
 
 
 @pytest.fixture

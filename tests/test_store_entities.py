@@ -5,7 +5,9 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from conftest import settings_for
 from index import schema
 from index.config import Settings
 from index.embed import HashEmbedder
@@ -24,6 +26,12 @@ CITY = Article(
 )
 
 
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Entities made at ingest, as by default (the other tests make them lazily, for speed)."""
+    return settings_for(tmp_path / "home", NEWSDESK_ENTITIES="ingest")
+
+
 def _texts(text: str, per_sentence: list[list[tuple[int, int, str]]]) -> list[list[tuple[str, str]]]:
     return [[(text[a:b], label) for a, b, label in sentence] for sentence in per_sentence]
 
@@ -39,6 +47,15 @@ async def test_entities_are_stored_at_ingest_per_sentence(library: Library) -> N
     assert len(second) == len(sentence_spans(passages[1].text)) == 2
     assert ("2026", "DATE") in _texts(passages[1].text, second)[1]
     assert await library.sentence_entities(passages) == stored
+
+
+async def test_lazy_mode_makes_entities_only_when_asked(tmp_path: Path) -> None:
+    async with Library(settings_for(tmp_path, NEWSDESK_ENTITIES="lazy"), embedder=HashEmbedder()) as lib:
+        [result] = await lib.ingest_articles([CITY])
+        passages = await lib.passages(result.article_id)
+        assert await lib.store.entities_by_id([p.id for p in passages]) == {}
+        made = await lib.sentence_entities(passages)
+        assert await lib.store.entities_by_id([p.id for p in passages]) == made
 
 
 async def test_passages_stored_before_get_their_entities_when_asked_for(library: Library) -> None:
