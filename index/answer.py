@@ -25,8 +25,8 @@ NOT_FOUND = "not found in the stored articles"
 PICK_LEXICAL = 1.0  # weight of a sentence's term coverage next to its cosine, for the marked sentence
 PICK_TYPES = 0.15  # bonus of a sentence naming an entity of the kind the question asks for
 DUPLICATE_JACCARD = 0.8  # word-shingle overlap above which two passages are the same text
-SAME_ARTICLE_PENALTY = 0.05  # score a second passage of an already quoted article gives up (docs/EVAL.md)
-DROP_MARGIN = 0.12  # a passage this far below the first is not quoted
+SAME_ARTICLE_PENALTY = 0.1  # score a second passage of an already quoted article gives up (docs/EVAL.md)
+DROP_MARGIN = 0.2  # a passage this far below the first is not quoted
 _LEANING = re.compile(
     r"^[\"'“‘(]*(?:he|she|they|it|this|that|these|those|his|her|their|its)\b"
     r"|,?[\"'”’]?\s*(?:he|she|they)\s+(?:said|added|noted|told|wrote|explained|stated|says|adds)\b",

@@ -240,7 +240,7 @@ class Library(VectorIndexKeeping):
         query = f"{context.strip()} {question}".strip() if context else question
         hits = await retrieve(
             self.store, self.vectors, self._embed_query, query, scopes, k=20, sentences=self.sentence_vectors, window=window,
-            entities=self.sentence_entities, headlines=self.headline_vectors
+            entities=self.sentence_entities
         )
         articles = {a.id: a for a in await self._articles_of(hits)}
         hits = [h for h in hits if h.passage.article_id in articles]  # forgotten or replaced since the search
@@ -268,15 +268,6 @@ class Library(VectorIndexKeeping):
             await self.store.put_sentences(rows)
             found.update({pid: (spans, v) for pid, spans, v in rows})
         return found
-
-    async def headline_vectors(self, titles: dict[int, str]) -> dict[int, np.ndarray]:
-        """The headline vectors of articles ({id: title}), embedded once and remembered."""
-        cache = self.__dict__.setdefault("_headline_cache", {})
-        todo = [(a, t) for a, t in titles.items() if (a, t) not in cache]
-        if todo:
-            for (a, t), vector in zip(todo, await self._embed([t for _, t in todo])):
-                cache[(a, t)] = vector
-        return {a: cache[(a, t)] for a, t in titles.items()}
 
     async def sentence_entities(self, passages: Sequence[Passage]) -> dict[int, entities.SentenceEntities]:
         """Named entities per sentence of passages (sentences as in `sentence_vectors`): stored ones,

@@ -29,8 +29,8 @@ CANDIDATES = 30  # from each of dense and BM25 (50 measured no better: docs/BENC
 POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each one (~1 us), rarest terms first
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headline only (docs/EVAL.md)
-WINDOW_BONUS = 0.1  # a soft date window prefers its articles by this much; older ones still compete (0: filter)
-HEADLINE_DENSE = 0.0  # weight of the headline's cosine to the question, added to the paragraph's
+WINDOW_BONUS = 0.2  # a soft date window prefers its articles by this much; older ones still compete (0: filter)
+TYPE_PASSAGE = 0.2  # bonus of a passage with such a sentence, on its fused score
 TYPE_SENTENCE = 0.15  # bonus of a sentence naming an entity of the kind the question asks for (index.entities)
 HEADLINE_SENTENCE = 0.5  # the same credit inside each sentence's coverage, for the sentence evidence
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
@@ -38,7 +38,6 @@ STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and
 SentenceVectors = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
 SentenceSource = Callable[[Sequence[Passage]], Awaitable[SentenceVectors]]
 QueryEmbedder = Callable[[str], Awaitable[np.ndarray]]
-HeadlineSource = Callable[[dict[int, str]], Awaitable[dict[int, np.ndarray]]]
 EntitySource = Callable[[Sequence[Passage]], Awaitable[dict[int, SentenceEntities]]]
 
 
@@ -214,7 +213,7 @@ def score_passage(
     with_headline = np.array([terms.coverage(s, headline, HEADLINE_SENTENCE) for s in per_sentence], np.float32)
     types = types if types is not None and len(types) == len(spans) else np.zeros(len(spans), np.float32)
     best_sentence = float(np.max(cosine + SENTENCE_LEXICAL * with_headline + TYPE_SENTENCE * types)) if len(spans) else dense
-    score = (dense + coverage + best_sentence) / 3
+    score = (dense + coverage + best_sentence) / 3 + (TYPE_PASSAGE * float(types.max()) if len(types) else 0.0)
     return Hit(passage, score, dense, lexical, coverage, title, list(spans), cosine, sentence_coverage, types)
 
 
@@ -231,7 +230,7 @@ async def lexical_search(
 async def retrieve(
     store: Store, vectors: VectorStore, embed_query: QueryEmbedder, query: str,
     scopes: Sequence[str] | None, k: int = 10, sentences: SentenceSource | None = None,
-    window: Window | None = None, entities: EntitySource | None = None, headlines: HeadlineSource | None = None,
+    window: Window | None = None, entities: EntitySource | None = None,
 ) -> list[Hit]:
     """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence.
 
@@ -268,16 +267,13 @@ async def retrieve(
     heads = await store.headlines_by_id(list({p.article_id for p in passages.values()}))
     wanted = answer_types(query)
     named = await entities([passages[i] for i in ids if i in passages]) if entities and wanted else {}
-    head_vectors = await headlines({a: t for a, (t, _) in heads.items()}) if headlines and HEADLINE_DENSE else {}
     candidates = []
     for pid in ids:
         if pid in passages:
             title, published = heads.get(passages[pid].article_id, ("", ""))
             inside = window is not None and window.soft and window.holds(published)
-            head = head_vectors.get(passages[pid].article_id)
-            boost = HEADLINE_DENSE * float(np.dot(head, qvec.reshape(-1))) if head is not None else 0.0
             candidates.append(Candidate(
-                passages[pid], dense.get(pid, 0.0) + boost, lexical.get(pid, 0.0), found.get(pid), title, inside, named.get(pid)
+                passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), title, inside, named.get(pid)
             ))
     return await asyncio.to_thread(rank, candidates, qvec, terms, k, wanted, query)
 

@@ -133,7 +133,7 @@ def _hit(article_id: int, number: int, score: float, text: str = "") -> Hit:
 
 
 def test_a_second_passage_of_the_best_article_beats_a_far_weaker_article() -> None:
-    hits = [_hit(1, 1, 0.80), _hit(1, 2, 0.78), _hit(2, 1, 0.70)]
+    hits = [_hit(1, 1, 0.80), _hit(1, 2, 0.78), _hit(2, 1, 0.62)]
     chosen = [(h.passage.article_id, h.passage.number) for h, _ in choose_quotes(hits, 3)]
     assert chosen[:2] == [(1, 1), (1, 2)]
 
