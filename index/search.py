@@ -27,6 +27,7 @@ CANDIDATES = 30  # from each of dense and BM25 (50 measured no better: docs/BENC
 POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each one (~1 us), rarest terms first
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headline only (docs/EVAL.md)
+PICK_LEXICAL = 1.0  # weight of a sentence's term coverage next to its cosine, for the marked sentence
 HEADLINE_SENTENCE = 0.5  # the same credit inside each sentence's coverage, for the sentence evidence
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
 
@@ -50,6 +51,14 @@ class Hit:
     sentence_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     sentence_types: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     """Per sentence, 1.0 where it names an entity of the kind the question asks for (index.entities)."""
+
+
+def pick_sentence(hit: Hit) -> int:
+    """Index of the sentence that best answers (the one an answer marks): cosine to the question
+    plus PICK_LEXICAL times its term coverage."""
+    if not len(hit.sentence_cosine):
+        return 0
+    return int(np.argmax(hit.sentence_cosine + PICK_LEXICAL * hit.sentence_coverage))
 
 
 @dataclass(frozen=True)
