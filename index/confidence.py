@@ -81,7 +81,7 @@ def feature_map(question: str, hits: Sequence[Hit]) -> dict[str, float]:
     asked = question_terms(question)
     spans = top.spans or [(0, len(top.passage.text))]
     whole, per_sentence = sentence_stems(top.passage.text, spans)
-    best = min(pick_sentence(top), len(per_sentence) - 1)
+    best = max(0, min(pick_sentence(top), len(per_sentence) - 1))
     sentence = per_sentence[best] if per_sentence else whole
     headline = headline_stems(top.title)
     others = [h.score for h in hits[1:] if h.passage.article_id != top.passage.article_id]
