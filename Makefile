@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench eval install clean
+.PHONY: run test bench eval train install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+train: $(STAMP)
+	$(PY) -m bench.train_confidence
 
 eval: $(STAMP)
 	$(NEWSDESK) eval ../shared/eval/squad-dev-1.1.json

@@ -1,7 +1,8 @@
 """Compose an answer from retrieved passages: the answering sentence(s), quoted verbatim.
 
-- Confidence is the best hit's fused score (index.search); below `min_score` the answer is a
-  refusal that suggests the closest article titles.
+- Confidence is the learned probability that the first quote answers (index.confidence, from the
+  ranked hits' evidence); below `min_score` the answer is a refusal that suggests the closest
+  article titles.
 - Each quote is the best passage of one article (up to `max_quotes` articles); a passage that is a
   near-duplicate of one already quoted (the same wire story stored twice) adds its source to that
   quote's `also_in` instead of a quote of its own.
@@ -15,15 +16,12 @@ import re
 from functools import lru_cache
 from typing import Mapping, Sequence
 
-import numpy as np
-
+from .confidence import confidence as learned_confidence
 from .models import Answer, Passage, Quote, StoredArticle
-from .search import Hit
+from .search import PICK_LEXICAL, Hit, pick_sentence  # noqa: F401 (PICK_LEXICAL re-exported)
 from .text import sentence_spans, words
 
 NOT_FOUND = "not found in the stored articles"
-PICK_LEXICAL = 1.0  # weight of a sentence's term coverage next to its cosine, for the marked sentence
-PICK_TYPES = 0.15  # bonus of a sentence naming an entity of the kind the question asks for
 DUPLICATE_JACCARD = 0.8  # word-shingle overlap above which two passages are the same text
 SAME_ARTICLE_PENALTY = 0.1  # score a second passage of an already quoted article gives up (docs/EVAL.md)
 DROP_MARGIN = 0.2  # a passage this far below the first is not quoted
@@ -62,9 +60,9 @@ _ATTRIBUTION = re.compile(
 Neighbours = Mapping[tuple[int, int], Passage]  # (article id, paragraph number) -> passage
 
 
-def confidence(hits: Sequence[Hit]) -> float:
-    """How sure the library is that the stored articles answer: the best fused score."""
-    return hits[0].score if hits else 0.0
+def confidence(question: str, hits: Sequence[Hit]) -> float:
+    """How sure the library is that the stored articles answer (0..1): index.confidence's model."""
+    return learned_confidence(question, hits)
 
 
 def refusal(
@@ -115,16 +113,6 @@ def choose_quotes(hits: Sequence[Hit], limit: int) -> list[tuple[Hit, list[Hit]]
         chosen.append((best, []))
         quoted.add(best.passage.article_id)
     return chosen
-
-
-def pick_sentence(hit: Hit) -> int:
-    """Index of the sentence that best answers: cosine to the question plus weighted term coverage."""
-    if not len(hit.sentence_cosine):
-        return 0
-    score = hit.sentence_cosine + PICK_LEXICAL * hit.sentence_coverage
-    if len(hit.sentence_types) == len(score):
-        score = score + PICK_TYPES * hit.sentence_types
-    return int(np.argmax(score))
 
 
 def leans_back(sentence: str) -> bool:
@@ -209,7 +197,7 @@ def compose(
     max_quotes: int, min_score: float, searched: int,
 ) -> Answer:
     """Quotes for the best passages, or a refusal when the confidence is below `min_score`."""
-    score = confidence(hits)
+    score = confidence(question, hits)
     if not hits or score < min_score:
         return refusal(question, hits, articles, searched, score)
     quotes = []

@@ -23,7 +23,7 @@ from .library import Library
 from .models import Answer, Article
 
 SOURCE = "SQuAD"
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.52, 0.54, 0.56, 0.58, 0.6, 0.65, 0.7)
+THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)  # on the confidence probability
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)  # close article titles on refusal
     searched: int = 0  # how many articles were searched
     reason: str = ""  # why it refused, in words a user can read
-    confidence: float = 0.0  # the best passage's fused score; refused below Settings.min_score
+    confidence: float = 0.0  # P(the first quote answers), index.confidence; refused below Settings.min_score
     window: str = ""  # the published dates searched, in words ("" when every date was)
 
     def to_dict(self) -> dict[str, Any]:

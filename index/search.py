@@ -32,6 +32,8 @@ HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headlin
 WINDOW_BONUS = 0.2  # a soft date window prefers its articles by this much; older ones still compete (0: filter)
 TYPE_PASSAGE = 0.2  # bonus of a passage with such a sentence, on its fused score
 TYPE_SENTENCE = 0.15  # bonus of a sentence naming an entity of the kind the question asks for (index.entities)
+PICK_LEXICAL = 1.0  # weight of a sentence's term coverage next to its cosine, for the marked sentence
+PICK_TYPES = 0.15  # bonus of a sentence naming an entity of the kind the question asks for, for the marked one
 HEADLINE_SENTENCE = 0.5  # the same credit inside each sentence's coverage, for the sentence evidence
 STEM_CACHE = 16_384  # passages whose sentence stems are kept (keyed by text and spans, so never stale)
 
@@ -56,6 +58,17 @@ class Hit:
     sentence_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     sentence_types: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     """Per sentence, 1.0 where it names an entity of the kind the question asks for (index.entities)."""
+
+
+def pick_sentence(hit: Hit) -> int:
+    """Index of the sentence that best answers (the one an answer marks): cosine to the question
+    plus PICK_LEXICAL times its term coverage, plus PICK_TYPES when it names the asked-for kind."""
+    if not len(hit.sentence_cosine):
+        return 0
+    score = hit.sentence_cosine + PICK_LEXICAL * hit.sentence_coverage
+    if len(hit.sentence_types) == len(score):
+        score = score + PICK_TYPES * hit.sentence_types
+    return int(np.argmax(score))
 
 
 @dataclass(frozen=True)
