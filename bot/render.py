@@ -129,7 +129,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
     if any(was_cut for _, was_cut in blocks):
         footer += " Quotes were shortened (...): /article shows the full text."
     if answer.window:
-        footer += f" Searched only articles {cut(answer.window, 300)}."
+        footer += f" Searched {cut(answer.window, 300)}."
     embed.set_footer(text=footer)
     return embed
 
@@ -141,7 +141,7 @@ def refusal_embed(answer: Answer) -> discord.Embed:
     lines.append(f"Searched {answer.searched} article{'s' if answer.searched != 1 else ''} for: "
                  f"“{escape_markdown(cut(answer.question, 1000))}”")
     if answer.window:
-        lines.append(f"Only articles {escape_markdown(cut(answer.window, 300))}.")
+        lines.append(f"Searched {escape_markdown(cut(answer.window, 300))}.")
     if answer.suggestions:
         lines.append("\n**Close titles** (try /article):")
         lines += [f"• {escape_markdown(cut(title, 200))}" for title in answer.suggestions[:10]]

@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import answer_log, entities, readers
-from .answer import compose, leans_on_person
+from .answer import compose, leans_on_person, refusal
 from .clean import normalize_line
 from .config import Settings
 from .embed import Embedder, make_embedder
@@ -249,6 +249,9 @@ class Library(VectorIndexKeeping):
         answer = await asyncio.to_thread(
             compose, question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched
         )
+        if window is not None and window.soft and not answer.refused and await self.store.passages_in(window, scopes, 0) == []:
+            answer = refusal(question, hits, articles, searched, answer.confidence)
+            answer.reason = f"no stored article was published {window.since} to {window.until}, the dates “{window.phrase}” asks about"
         answer.window = window.describe() if window else ""
         return answer, hits
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from .answer import NOT_FOUND
 from .models import Answer, Quote, StoredArticle
 
 BOLD, RESET = "\033[1m", "\033[0m"
@@ -29,10 +30,12 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
     """The answer as a person reads it in a terminal."""
     if answer.refused:
         lines = [f"Not found in the stored articles (searched {answer.searched} article{'s' * (answer.searched != 1)})."]
+        if answer.reason and answer.reason != NOT_FOUND:
+            lines.append(answer.reason[0].upper() + answer.reason[1:] + ".")
         if answer.suggestions:
             lines.append("Closest articles: " + "; ".join(answer.suggestions))
         if answer.window:
-            lines.append(f"Searched only articles {answer.window}.")
+            lines.append(f"Searched {answer.window}.")
         return "\n".join(lines)
     blocks = []
     for quote in answer.quotes:
@@ -41,7 +44,7 @@ def answer_text(answer: Answer, bold: bool = False) -> str:
             block += f"\n  — also in: {twin.get('title', '')} · {twin.get('source', '')}"
         blocks.append(block)
     if answer.window:
-        blocks.append(f"(Searched only articles {answer.window}.)")
+        blocks.append(f"(Searched {answer.window}.)")
     return "\n\n".join(blocks)
 
 

@@ -61,7 +61,9 @@ class Window:
     def describe(self) -> str:
         """The window in words, for an answer's footer."""
         span = f"published {self.since or '…'} to {self.until or '…'}"
-        return f"{span} (from “{self.phrase}”)" if self.phrase else span
+        if self.soft:
+            return f"preferring articles {span}" + (f" (from “{self.phrase}”)" if self.phrase else "")
+        return f"only articles {span}"
 
 
 def _today(now: datetime | date) -> date:

@@ -207,4 +207,4 @@ async def test_date_words_count_from_when_the_question_was_asked(world: World) -
                   await run(world, world.reader, world.channel, "ask", question=THIS_WEEK)):
         assert "after nine days" in text(reply) and "twelve" not in text(reply)
         footer = reply["embeds"][0]["footer"]["text"]
-        assert "Searched only articles published 2023-04-10 to 2023-04-25 (from “this week”)." in footer
+        assert "Searched preferring articles published 2023-04-10 to 2023-04-25 (from “this week”)." in footer

@@ -76,10 +76,10 @@ def test_now_sets_the_day_date_words_count_from(tmp_path: Path) -> None:
     question = "The ferry strike ended after talks this week?"
     that_week = newsdesk(home, "ask", question, "--now", "2024-03-07")
     assert "ferry strike ended after nine days" in that_week.stdout
-    assert "(Searched only articles published 2024-02-19 to 2024-03-08 (from “this week”).)" in that_week.stdout
+    assert "(Searched preferring articles published 2024-02-19 to 2024-03-08 (from “this week”).)" in that_week.stdout
     a_year_on = newsdesk(home, "chat", "--now", "2025-03-07", stdin=question + "\n")
     assert "Not found in the stored articles" in a_year_on.stdout
-    assert "Searched only articles published 2025-02-17 to 2025-03-08 (from “this week”)." in a_year_on.stdout
+    assert "Searched preferring articles published 2025-02-17 to 2025-03-08 (from “this week”)." in a_year_on.stdout
     bad = newsdesk(home, "ask", question, "--now", "2024-02-30")
     assert bad.returncode == 2 and bad.stdout == ""
     assert "argument --now: must be a date written YYYY-MM-DD, e.g. 2024-06-18; '2024-02-30' is not" in bad.stderr

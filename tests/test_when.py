@@ -88,7 +88,7 @@ def test_the_window_is_said_in_words_and_round_trips_in_an_answer() -> None:
     window = question_window("Who resigned this week?", THURSDAY)
     assert window is not None
     said = window.describe()
-    assert said == f"published {window.since} to {window.until} (from “this week”)"
+    assert said == f"preferring articles published {window.since} to {window.until} (from “this week”)"
     answer = Answer("Who resigned this week?", True, window=said)
     assert Answer.from_dict(answer.to_dict()) == answer
 
@@ -140,19 +140,20 @@ async def test_a_soft_window_searches_undated_articles_and_a_hard_one_does_not(l
     soft = await library.ask(THIS_WEEK, now=THURSDAY)
     assert not soft.refused and soft.quotes[0].title == "Quiet crossing"
     hard = await library.ask(QUESTION, since="2023-03-01", until="2023-03-31")
-    assert hard.refused and hard.window == "published 2023-03-01 to 2023-03-31"
+    assert hard.refused and hard.window == "only articles published 2023-03-01 to 2023-03-31"
 
 
 async def test_explicit_dates_win_over_the_question_and_are_searched_before_ranking(library: Library) -> None:
     await crowded(library)
     answer = await library.ask(f"{QUESTION[:-1]} in 2021?", since="2023-03-14", until="2023-03-14", now=THURSDAY)
     assert not answer.refused and {q.title for q in answer.quotes} == {"Quiet crossing"}
-    assert answer.window == "published 2023-03-14 to 2023-03-14"
+    assert answer.window == "only articles published 2023-03-14 to 2023-03-14"
     assert (await library.ask(QUESTION, since="2023-03-15", now=THURSDAY)).refused
 
 
 async def test_a_soft_window_still_quotes_older_background_articles(library: Library) -> None:
-    await library.ingest_articles([article("Ferry history", QUIET, "2020-05-01")])
+    this_week = article("Harbour fair", "The harbour fair opened with music and food stalls on the quay.", "2023-03-14")
+    await library.ingest_articles([article("Ferry history", QUIET, "2020-05-01"), this_week])
     answer = await library.ask(THIS_WEEK, now=THURSDAY)
     assert not answer.refused and answer.quotes[0].title == "Ferry history"
 
@@ -166,3 +167,12 @@ async def test_no_date_words_search_every_date(library: Library) -> None:
     await crowded(library)
     answer = await library.ask(QUESTION, now=THURSDAY)
     assert not answer.refused and answer.window == "" and answer.quotes[0].published.startswith("2021")
+
+
+async def test_a_question_about_dates_the_library_holds_nothing_from_is_refused_saying_so(library: Library) -> None:
+    await library.ingest_articles([article("Ferry history", QUIET, "2020-05-01")])
+    answer = await library.ask(THIS_WEEK, now=date(2024, 6, 20))
+    assert answer.refused
+    assert answer.reason.startswith("no stored article was published 2024-")
+    assert "“this week” asks about" in answer.reason
+    assert answer.suggestions == ["Ferry history"]
