@@ -60,7 +60,7 @@ class Settings:
     home: Path = Path("var")
     data_dir: Path = Path("data")
     embedder: str = "onnx"
-    min_score: float = 0.15  # refusal below this answer confidence, a probability (docs/EVAL.md: chosen on news)
+    min_score: float = 0.05  # refusal below this answer confidence, a probability (docs/EVAL.md: chosen on news)
     max_quotes: int = 3
     max_question_chars: int = 500
     discord_token: str = field(default="", repr=False)
