@@ -37,6 +37,7 @@ train: $(STAMP)
 eval: $(STAMP)
 	$(NEWSDESK) eval ../shared/eval/squad-dev-1.1.json
 	$(NEWSDESK) eval ../shared/eval/squad-dev-2.0.json
+	$(NEWSDESK) eval ../shared/eval/news-2023 --every 4
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
