@@ -223,10 +223,18 @@ def score_passage(
     headline = headline_stems(title)
     coverage = terms.coverage(whole, headline, HEADLINE_TERMS)
     sentence_coverage = np.array([terms.coverage(s) for s in per_sentence], np.float32)
-    with_headline = np.array([terms.coverage(s, headline, HEADLINE_SENTENCE) for s in per_sentence], np.float32)
-    types = types if types is not None and len(types) == len(spans) else np.zeros(len(spans), np.float32)
-    best_sentence = float(np.max(cosine + SENTENCE_LEXICAL * with_headline + TYPE_SENTENCE * types)) if len(spans) else dense
-    score = (dense + coverage + best_sentence) / 3 + (TYPE_PASSAGE * float(types.max()) if len(types) else 0.0)
+    in_headline = {t: w for t, w in terms.weights.items() if t in headline}
+    with_headline = sentence_coverage
+    if in_headline and terms.total:  # a term of the headline missing from a sentence still counts a part
+        credit = HEADLINE_SENTENCE / terms.total
+        with_headline = sentence_coverage + np.array(
+            [credit * sum(w for t, w in in_headline.items() if t not in s) for s in per_sentence], np.float32
+        )
+    typed = types is not None and len(types) == len(spans)
+    best = cosine + SENTENCE_LEXICAL * with_headline + (TYPE_SENTENCE * types if typed else 0.0)  # type: ignore[operator]
+    best_sentence = float(np.max(best)) if len(spans) else dense
+    score = (dense + coverage + best_sentence) / 3 + (TYPE_PASSAGE * float(types.max()) if typed and len(spans) else 0.0)  # type: ignore[union-attr]
+    types = types if typed else np.zeros(len(spans), np.float32)
     return Hit(passage, score, dense, lexical, coverage, title, list(spans), cosine, sentence_coverage, types)
 
 
