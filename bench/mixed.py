@@ -51,10 +51,8 @@ async def run(home: Path, squad: Path, limit: int) -> dict[str, Any]:
         for start in range(0, len(articles), 8):
             await lib.ingest_articles(articles[start : start + 8])
         ingest_s = time.perf_counter() - started
-        found = await lib.store.reader.execute_fetchall(
-            "SELECT a.title, p.number, p.id FROM passages p JOIN articles a ON a.id = p.article_id "
-            "WHERE a.source = 'SQuAD'")
-        ids = {(title, number): pid for title, number, pid in found}
+        ids = {(a.title, p.number): p.id for a in await lib.store.articles(None) if a.source == "SQuAD"
+               for p in await lib.store.passages(a.id, None)}
         passages = len(lib.vectors)
         configs = settings()
         for _, apply in configs:  # warm every cache once

@@ -66,10 +66,10 @@ def fill(home: Path, n: int, base: np.ndarray, paragraphs: list[str], headlines:
     import asyncio
     import json
 
-    from index.store import Store
+    from index.store import open_store
 
     async def create() -> None:  # the schema, as the app makes it
-        store = await Store.open(home / "newsdesk.sqlite3")
+        store = await open_store(home / "newsdesk.sqlite3")
         await store.set_meta("embedder", embedder)
         await store.close()
 

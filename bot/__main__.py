@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any, Mapping, Sequence
 
 import discord
 
-from index.config import ConfigError, Settings
+from index.config import ConfigError, Settings, fetch_settings
 from index.embed import Embedder
 from index.fetch import FetchSettings
 from index.logs import setup_logging
@@ -24,17 +23,6 @@ BAD_TOKEN = ("Discord rejected DISCORD_TOKEN (invalid or reset token): copy the 
              "the developer portal, Bot page, and update the environment or .env")
 NO_INTENT = ("Discord refused the Message Content intent: enable it in the developer portal, "
              "Bot page, Privileged Gateway Intents")
-
-
-def fetch_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> FetchSettings:
-    """NEWSDESK_FETCH_* from `env` (default os.environ), falling back to `.env` like Settings."""
-    merged: dict[str, str] = {}
-    if dotenv is not None and dotenv.is_file():
-        from dotenv import dotenv_values
-
-        merged = {key: value for key, value in dotenv_values(dotenv).items() if value is not None}
-    merged.update(os.environ if env is None else env)
-    return FetchSettings.from_env(merged)
 
 
 async def run(settings: Settings, embedder: Embedder | None = None, fetch: FetchSettings | None = None,

@@ -102,11 +102,7 @@ class NewsdeskBot(commands.Bot):
 
     async def warm_up(self) -> None:
         """Run one search so the model is loaded before the bot says it is ready."""
-        warm = getattr(self.library, "warm_up", None)
-        if warm is not None:
-            await warm()
-        else:
-            await self.library.ask("warm up", scopes=(GLOBAL_SCOPE,))
+        await self.library.ask("warm up", scopes=(GLOBAL_SCOPE,))
         log.info("model warmed up")
 
     async def sync_commands(self) -> None:

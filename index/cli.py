@@ -4,16 +4,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Awaitable, Callable, Sequence, TextIO
+from importlib.metadata import entry_points
+from typing import Any, Awaitable, Callable, Sequence, TextIO
 
 from . import cli_feeds
-from .config import ConfigError, Settings
+from .config import ConfigError, Settings, fetch_settings
 from .events import track
 from .errors import NewsdeskError
 from .library import Library
@@ -61,7 +61,7 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             if bar:
                 bar.close()
         if urls:
-            results += await cli_feeds.ingest_urls(lib, urls, scope, cli_feeds.fetch_settings())
+            results += await cli_feeds.ingest_urls(lib, urls, scope, fetch_settings())
     missing = [p for p in paths if not p.exists()]
     _print_results(results, args.quiet)
     return 1 if missing or any(r.status == "rejected" for r in results) else 0
@@ -168,7 +168,7 @@ async def _feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("backup")
 async def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    from .backup import backup
+    from .store.sqlite_backup import backup
 
     info = await asyncio.to_thread(backup, settings.home, Path(args.path))
     print(f"backed up {info.articles} articles ({info.passages} passages) to {info.path}", file=sys.stderr)
@@ -177,7 +177,7 @@ async def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("restore")
 async def _restore(args: argparse.Namespace, settings: Settings) -> int:
-    from .backup import restore
+    from .store.sqlite_backup import restore
 
     info = await asyncio.to_thread(restore, settings.home, Path(args.path))
     async with Library(settings):  # migrates an older backup, rebuilds the FAISS index
@@ -240,14 +240,15 @@ async def _eval_news(args: argparse.Namespace, settings: Settings, folder: Path)
     return 0
 
 
-@command("bot")
-async def _bot(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.__main__ import run_bot
-
-    return await run_bot(settings)
-
-
 COMMANDS["feeds"] = cli_feeds.run_feeds
+
+
+def add_plugins(sub: "argparse._SubParsersAction[Any]") -> None:
+    """Commands of installed packages ("newsdesk.commands" entry points; `newsdesk bot` from bot/)."""
+    for entry in entry_points(group="newsdesk.commands"):
+        plugin = entry.load()
+        plugin.add_parser(sub)
+        COMMANDS[entry.name] = plugin.run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -287,8 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dump", help="news: write each question's outcome to this JSON Lines file")
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN)")
     cli_feeds.add_parsers(sub)
+    add_plugins(sub)
     return parser
 
 

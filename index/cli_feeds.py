@@ -6,11 +6,11 @@ and `ingest_urls(...)` for the http(s) arguments of `ingest`.
 from __future__ import annotations
 
 import argparse
-import os
+from pathlib import Path
 import sys
 from typing import Mapping, Sequence
 
-from .config import Settings
+from .config import Settings, fetch_settings
 from .fetch import Fetcher, FetchSettings
 from .library import Library
 from .models import GLOBAL_SCOPE, IngestResult
@@ -20,11 +20,6 @@ from .webingest import add_feed, list_feeds, poll_feeds, remove_feed, ingest_url
 def is_url(argument: str) -> bool:
     """True for an `ingest` argument that names a web page rather than a file."""
     return argument.lower().startswith(("http://", "https://"))
-
-
-def fetch_settings(env: Mapping[str, str] | None = None) -> FetchSettings:
-    """NEWSDESK_FETCH_* settings (until they are part of index.config.Settings)."""
-    return FetchSettings.from_env(os.environ if env is None else env)
 
 
 async def ingest_urls(lib: Library, urls: Sequence[str], scope: str, settings: FetchSettings) -> list[IngestResult]:
@@ -60,7 +55,7 @@ def _scope(guild: str | None) -> str:
 
 async def run_feeds(args: argparse.Namespace, settings: Settings, env: Mapping[str, str] | None = None) -> int:
     """Run one `feeds` subcommand; exit status 1 when something was rejected or failed."""
-    fetch = fetch_settings(env)
+    fetch = fetch_settings(env, None if env is not None else Path(".env"))
     scopes = [_scope(args.guild)] if getattr(args, "guild", None) else None
     async with Library(settings) as lib:
         if args.feeds_command == "add":

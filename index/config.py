@@ -4,11 +4,33 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from .fetch import FetchSettings
+
+DATABASE_FILE = "newsdesk.sqlite3"
+"""The library's database, in NEWSDESK_HOME."""
+VECTORS_FILE = "vectors.faiss"
+"""The library's FAISS index, in NEWSDESK_HOME (its stamp beside it, with ".json" added)."""
 
 
 class ConfigError(ValueError):
     """A setting has a value the program cannot use; the message names it."""
+
+
+def environment(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> dict[str, str]:
+    """`env` (default os.environ) over the `.env` file: where every setting is read from."""
+    merged: dict[str, str] = _read_dotenv(dotenv) if dotenv else {}
+    merged.update(os.environ if env is None else env)
+    return merged
+
+
+def fetch_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "FetchSettings":
+    """NEWSDESK_FETCH_* (what web ingest may fetch), read like `Settings.from_env`."""
+    from .fetch import FetchSettings
+
+    return FetchSettings.from_env(environment(env, dotenv))
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -77,8 +99,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
         """Read settings from `env` (default os.environ), falling back to a `.env` file."""
-        merged: dict[str, str] = _read_dotenv(dotenv) if dotenv else {}
-        merged.update(os.environ if env is None else env)
+        merged = environment(env, dotenv)
         return cls(
             home=Path(merged.get("NEWSDESK_HOME") or "var"),
             data_dir=Path(merged.get("NEWSDESK_DATA") or "data"),
@@ -97,6 +118,14 @@ class Settings:
             announce_channel=_int(merged, "NEWSDESK_ANNOUNCE_CHANNEL", cls.announce_channel),
             entities=_choice(merged, "NEWSDESK_ENTITIES", ("ingest", "lazy")),
         )
+
+    @property
+    def database_path(self) -> Path:
+        return self.home / DATABASE_FILE
+
+    @property
+    def vectors_path(self) -> Path:
+        return self.home / VECTORS_FILE
 
     def __repr__(self) -> str:
         shown = ", ".join(

@@ -20,12 +20,13 @@ from typing import Callable, Mapping
 import numpy as np
 
 from . import health
-from .config import ConfigError, Settings, _read_dotenv
+from .config import ConfigError, Settings, environment
 from .embed import Embedder, make_embedder
 from .fetch import FetchSettings, check_url
 from .errors import RejectedInput
-from .schema import MIGRATIONS
-from .doctor_checks import Check, connect_ro, fail, ok, warn
+from .store.schema import MIGRATIONS
+from .store.sqlite_inspect import feed_rows, integrity
+from .doctor_checks import Check, fail, ok, warn
 from .doctor_vectors import check_vectors
 
 EmbedderFactory = Callable[[Settings], Embedder]
@@ -119,13 +120,9 @@ def check_database(path: Path, quick: bool) -> Check:
     if not path.exists():
         return ok(name, f"{path} does not exist yet (made at first start; `newsdesk ingest data` fills it)")
     try:
-        with connect_ro(path) as db:
-            rows = db.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            passages = db.execute("SELECT COUNT(*) FROM passages").fetchone()[0] if version else 0
+        found, version, passages = integrity(path, quick)
     except sqlite3.Error as exc:
         return fail(name, f"{path} cannot be read as a newsdesk database: {exc}", restore)
-    found = [row[0] for row in rows if row[0] != "ok"]
     if found:
         return fail(name, f"{path} is damaged: {'; '.join(found[:3])}", restore)
     if version > len(MIGRATIONS):
@@ -141,8 +138,7 @@ def check_feeds(db_path: Path, fetch: FetchSettings) -> Check:
     if not db_path.exists():
         return ok(name, "no subscriptions")
     try:
-        with connect_ro(db_path) as db:
-            rows = db.execute("SELECT id, url, last_error FROM feeds").fetchall()
+        rows = feed_rows(db_path)
     except sqlite3.Error:
         return ok(name, "no subscriptions (the database predates feeds)")
     refused, failing = [], []
@@ -219,8 +215,7 @@ def run_checks(
     quick: bool = False, factory: EmbedderFactory = default_factory,
 ) -> list[Check]:
     """Every check, in order; with settings that do not parse, only that failure."""
-    merged: dict[str, str] = _read_dotenv(dotenv) if dotenv else {}
-    merged.update(os.environ if env is None else env)
+    merged = environment(env, dotenv)
     try:
         settings = Settings.from_env(merged, dotenv=None)
     except ConfigError as exc:
@@ -229,10 +224,10 @@ def run_checks(
     checks = check_settings(settings, merged)
     checks.append(check_token(settings.discord_token))
     checks.append(check_folder(settings.home))
-    checks.append(check_database(settings.home / "newsdesk.sqlite3", quick))
+    checks.append(check_database(settings.database_path, quick))
     checks.append(check_vectors(settings.home, quick))
     try:
-        checks.append(check_feeds(settings.home / "newsdesk.sqlite3", FetchSettings.from_env(merged)))
+        checks.append(check_feeds(settings.database_path, FetchSettings.from_env(merged)))
     except ValueError:
         pass  # already reported by check_settings
     checks.append(check_metrics(settings))

@@ -1,10 +1,7 @@
 """What a `newsdesk doctor` check reports, and the read-only way checks open the database."""
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -28,7 +25,3 @@ def warn(name: str, detail: str, fix: str = "") -> Check:
 def fail(name: str, detail: str, fix: str) -> Check:
     return Check(name, "fail", detail, fix)
 
-
-def connect_ro(path: Path) -> closing[sqlite3.Connection]:
-    """Open read-only (closed on leaving the `with`): doctor never changes the database."""
-    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))

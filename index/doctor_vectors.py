@@ -12,28 +12,13 @@ from typing import Iterator
 
 import numpy as np
 
-from .doctor_checks import Check, connect_ro, fail, ok, warn
-from .store_vectors import placeholders
+from .config import DATABASE_FILE, VECTORS_FILE
+from .doctor_checks import Check, fail, ok, warn
+from .store.sqlite_inspect import passage_state, vector_batches, vectors_of
 
 RECALL_QUERIES = 100  # stored passages used as questions for the recall check
 RECALL_K = 10
 RECALL_WARN = 0.95  # below this, approximate search misses too much of what exact search finds
-BATCH = 20_000
-
-
-def _sqlite_state(path: Path) -> tuple[set[int], str, str]:
-    with connect_ro(path) as db:
-        ids = {row[0] for row in db.execute("SELECT id FROM passages")}
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    return ids, str(meta.get("generation", "0")), str(meta.get("embedder", ""))
-
-
-def _vector_batches(db: sqlite3.Connection, dim: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    last = 0
-    while rows := db.execute("SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, BATCH)).fetchall():
-        ids = np.array([r[0] for r in rows], dtype=np.int64)
-        yield ids, np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
-        last = int(ids[-1])
 
 
 def exact_top_k(queries: np.ndarray, batches: Iterator[tuple[np.ndarray, np.ndarray]], k: int) -> np.ndarray:
@@ -56,10 +41,8 @@ def ivf_recall(index: object, db_path: Path, ids: set[int]) -> float:
     """Recall@RECALL_K of `index` against exact search over SQLite's vectors, stored passages as queries."""
     dim = int(index.d)  # type: ignore[attr-defined]
     picked = np.random.default_rng(0).choice(sorted(ids), size=min(RECALL_QUERIES, len(ids)), replace=False)
-    with connect_ro(db_path) as db:
-        rows = db.execute(f"SELECT vector FROM passages WHERE id IN ({placeholders(picked)})", [int(i) for i in picked]).fetchall()
-        queries = np.stack([np.frombuffer(r[0], dtype=np.float32, count=dim) for r in rows])
-        truth = exact_top_k(queries, _vector_batches(db, dim), RECALL_K)
+    queries = vectors_of(db_path, [int(i) for i in picked], dim)
+    truth = exact_top_k(queries, vector_batches(db_path, dim), RECALL_K)
     _, found = index.search(queries, RECALL_K)  # type: ignore[attr-defined]
     return float(np.mean([len(set(f) & set(t)) / len(t) for f, t in zip(found, truth)]))
 
@@ -68,14 +51,14 @@ def check_vectors(home: Path, quick: bool) -> Check:
     """The FAISS file holds exactly SQLite's passage ids (quick: its stamp's count and generation);
     an approximate (IVF) index is also checked for recall against exact search."""
     name = "vector index"
-    db_path, index_path = home / "newsdesk.sqlite3", home / "vectors.faiss"
+    db_path, index_path = home / DATABASE_FILE, home / VECTORS_FILE
     stamp_path = index_path.with_name(index_path.name + ".json")
     rebuild = (f"stop newsdesk, delete {index_path} and {stamp_path.name}, start it again: "
                "the index is rebuilt from the database in seconds, without re-embedding")
     if not db_path.exists():
         return ok(name, "no database yet")
     try:
-        ids, generation, _ = _sqlite_state(db_path)
+        ids, generation, _ = passage_state(db_path)
     except sqlite3.Error as exc:
         return fail(name, f"cannot read passage ids from {db_path}: {exc}", "fix the database first (see above)")
     if not index_path.exists() or not stamp_path.exists():

@@ -158,7 +158,7 @@ async def ask(lib: Library, case: NewsCase) -> NewsOutcome:
         answer, hits = Answer(case.question, refused=True), []
     seconds = time.perf_counter() - started
     checks = [_quote_checks(q, case.expect) for q in answer.quotes] if not answer.refused else []
-    titles = {a.id: a.title for a in await lib.store.articles_by_id(list({h.passage.article_id for h in hits}))}
+    titles = {a.id: a.title for a in await lib.store.articles_by_id(list({h.passage.article_id for h in hits}), None)}
     retrieved = any(contains(h.passage.text + "\n" + titles.get(h.passage.article_id, ""), case.expect) for h in hits)
     return NewsOutcome(
         case, answer.refused, answer.confidence, [s for s, _ in checks], [p for _, p in checks], retrieved, seconds,

@@ -5,7 +5,7 @@ one OpenMP thread, synthetic passages made from real BBC embeddings: Flat p50 0.
 11 ms at 100k, 70 ms at 1M; IVF (nlist = 4 sqrt N) with nprobe 64: 0.5 ms at 100k and 2 ms at 1M,
 recall@10 0.994 and 0.995 (nprobe 32: 0.983 and 0.992). Training at 1M takes 2-5 minutes: do it
 off the event loop and swap the new index in atomically. Past FLAT_MAX an exact scan (~5 ms at 50k) eats too much of
-a 20 ms answer budget, so IVF takes over. The exact vectors stay in SQLite; `recall_at_k` checks an
+a 20 ms answer budget, so IVF takes over. The exact vectors stay in SQLite; `newsdesk doctor` checks an
 approximate index against them. Single queries should run with `faiss.omp_set_num_threads(1)`:
 with two threads on a busy 2-core machine Flat took 14 ms at 10k and 44 ms at 100k.
 """
@@ -96,15 +96,6 @@ def index_ids(index: faiss.Index) -> np.ndarray:
         if size:
             parts.append(faiss.rev_swig_ptr(lists.get_ids(number), size).copy())
     return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
-
-
-def recall_at_k(index: faiss.Index, vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int = 10) -> float:
-    """Share of the exact top-k (brute force over the kept `vectors`) that `index` returns."""
-    queries = np.ascontiguousarray(queries, dtype=np.float32)
-    _, rows = faiss.knn(queries, np.ascontiguousarray(vectors, dtype=np.float32), k, faiss.METRIC_INNER_PRODUCT)
-    truth = np.asarray(ids)[rows]
-    _, found = index.search(queries, k)
-    return float(np.mean([len(set(f) & set(t)) / k for f, t in zip(found, truth)]))
 
 
 def load_index(path: Path, mmap: bool = False) -> faiss.Index:

@@ -25,7 +25,7 @@ from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote,
 from .faiss_index import FLAT_MAX
 from .library_vectors import VectorIndexKeeping
 from .search import Hit, SentenceVectors, retrieve
-from .store import Store
+from .store import Store, open_store
 from .text import sentence_spans
 from .vectors import FaissStore
 from .when import combined, question_window
@@ -79,7 +79,7 @@ class Library(VectorIndexKeeping):
             make_embedder, self.settings.embedder, self.settings.home / "models"
         )
         self.embedder = _LockedEmbedder(embedder)
-        self.store = await Store.open(self.settings.home / "newsdesk.sqlite3")
+        self.store = await open_store(self.settings.database_path)
         try:
             await self._check_embedder()
             await self._open_vectors()
@@ -197,8 +197,8 @@ class Library(VectorIndexKeeping):
     async def article(self, article_id: int, scopes: Sequence[str] | None = None) -> StoredArticle | None:
         return await self.store.article(article_id, scopes)
 
-    async def passages(self, article_id: int) -> list[Passage]:
-        return await self.store.passages(article_id)
+    async def passages(self, article_id: int, scopes: Sequence[str] | None = None) -> list[Passage]:
+        return await self.store.passages(article_id, scopes)
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None = None, limit: int = 25) -> list[StoredArticle]:
         """Articles by title substring, for lookups and autocomplete."""
@@ -290,12 +290,12 @@ class Library(VectorIndexKeeping):
         found: dict[tuple[int, int], Passage] = {}
         leaning = [h for h in hits if h.passage.number > 1 and leans_on_person(h.passage.text)]
         for article_id in dict.fromkeys(h.passage.article_id for h in leaning):
-            for passage in await self.store.passages(article_id):
+            for passage in await self.store.passages(article_id, None):
                 found[(article_id, passage.number)] = passage
         return found
 
     async def _articles_of(self, hits: Sequence[Hit]) -> list[StoredArticle]:
-        return await self.store.articles_by_id(list(dict.fromkeys(h.passage.article_id for h in hits)))
+        return await self.store.articles_by_id(list(dict.fromkeys(h.passage.article_id for h in hits)), None)
 
     # ---- feedback -----------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ class VectorIndexKeeping:
 
     @property
     def index_path(self) -> Path:
-        return self.settings.home / "vectors.faiss"
+        return self.settings.vectors_path
 
     def _stamp(self, generation: str) -> dict[str, Any]:
         return {"embedder": self.embedder.inner.name, "dim": self.embedder.inner.dim, "generation": generation}
@@ -54,7 +54,7 @@ class VectorIndexKeeping:
         await self.store.set_meta("embedder", name)
 
     async def _open_vectors(self) -> None:
-        self._data_version = await self.store.data_version()
+        self._data_version = await self.store.version()
         stamp = self._stamp(await self.store.get_meta("generation", "0"))
         loaded = await asyncio.to_thread(FaissStore.load, self.index_path, stamp, flat_max=self.flat_max)
         if loaded is not None and len(loaded) == await self.store.passage_count():
@@ -88,7 +88,7 @@ class VectorIndexKeeping:
         while True:
             await self._follow_other_writers()
             generation = await self.store.get_meta("generation", "0")
-            if await self.store.data_version() == self._data_version:
+            if await self.store.version() == self._data_version:
                 break
         await asyncio.to_thread(self.vectors.save, self.index_path, self._stamp(generation))
 
@@ -97,7 +97,7 @@ class VectorIndexKeeping:
 
         Called with `write_lock` held, so none of our own writes sits between its commit and FAISS.
         """
-        version = await self.store.data_version()
+        version = await self.store.version()
         if version == self._data_version:
             return
         self._data_version = version

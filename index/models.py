@@ -133,3 +133,29 @@ class IngestResult:
     article_id: int = 0
     passages: int = 0
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A subscribed feed and its conditional-request state."""
+
+    id: int
+    url: str
+    scope: str
+    title: str
+    etag: str
+    last_modified: str
+    added: str
+    last_polled: str
+    last_error: str
+
+
+@dataclass(frozen=True)
+class FeedItemRecord:
+    """What became of one feed item: its guid and url, the article stored from it, status and reason."""
+
+    guid: str
+    url: str
+    article_id: int | None
+    status: str
+    reason: str

@@ -21,7 +21,7 @@ import numpy as np
 from .entities import SentenceEntities, answer_types, type_match
 from .models import Passage
 from .store import Store
-from .text import content_terms, fts_match, query_terms, region_stems, sentence_spans, stem, stemmed_tokens
+from .text import content_terms, query_terms, region_stems, sentence_spans, stem, stemmed_tokens
 from .vectors import VectorStore
 from .when import Window
 
@@ -244,8 +244,8 @@ async def lexical_search(
     """The question terms' document counts, and the top `k` passages (published in `window`) by BM25
     over its rarest terms."""
     counts = await store.document_counts(query_terms(query))
-    match = fts_match(bm25_terms(counts))
-    return counts, (dict(await store.fulltext(match, scopes, k, window)) if match else {})
+    terms = bm25_terms(counts)
+    return counts, (dict(await store.fulltext(terms, scopes, k, window)) if terms else {})
 
 
 async def retrieve(
@@ -285,7 +285,7 @@ async def retrieve(
         dense[pid] = float(np.dot(vector, qvec.reshape(-1)))
     terms = await term_weights(store, query, counts)
     found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
-    heads = await store.headlines_by_id(list({p.article_id for p in passages.values()}))
+    heads = await store.headlines_by_id(list({p.article_id for p in passages.values()}), scopes)
     wanted = answer_types(query)
     named = await entities([passages[i] for i in ids if i in passages]) if entities and wanted else {}
     candidates = []

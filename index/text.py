@@ -64,16 +64,6 @@ def query_terms(text: str) -> list[str]:
     return (content_terms(text) or list(dict.fromkeys(words(text))))[:32]
 
 
-def fts_query(text: str) -> str:
-    """A safe FTS5 MATCH expression for the question `text`: its `query_terms`, OR-ed."""
-    return fts_match(query_terms(text))
-
-
-def fts_match(terms: Sequence[str]) -> str:
-    """A safe FTS5 MATCH expression: each term quoted (no operators pass through), OR-ed."""
-    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms[:32])
-
-
 def _stemmer() -> Callable[[str], str]:
     """Snowball English stemming (PyStemmer) when installed, else a light suffix stripper."""
     try:
@@ -122,7 +112,3 @@ def region_stems(text: str, cuts: Sequence[int]) -> list[set[str]] | None:
             return None
     return [set(map(token_stem, _WORD.findall(text, a, max(a, b)))) for a, b in zip(bounds, bounds[1:])]
 
-
-def query_stems(text: str) -> list[str]:
-    """Stems of the question's content terms, in order, without repeats."""
-    return list(dict.fromkeys(stem(term) for term in content_terms(text)))

@@ -1,6 +1,6 @@
 """Ingesting from the web into a Library: single urls, and subscribed RSS/Atom feeds.
 
-Feed subscriptions live in the library's SQLite database (`feeds`, `feed_items`; migration 2).
+Feed subscriptions live in the library's store (`Store.add_feed`, `feeds`, `feed_items`...).
 A poll sends the stored ETag / Last-Modified; each new item (by guid, and by url within the
 feed) has its page fetched and ingested once. Items that failed for a passing reason (timeout,
 network, HTTP 5xx/429) are not recorded, so the next poll tries them again.
@@ -16,30 +16,14 @@ from typing import TYPE_CHECKING, AsyncIterator, Sequence
 from .errors import RejectedInput
 from .feeds import FeedItem, parse_feed
 from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchSettings, check_url
-from .models import Article, IngestResult
+from .models import Article, FeedItemRecord, IngestResult, Subscription
 from .readers.html import read_html
-from .store_vectors import placeholders
 
 if TYPE_CHECKING:
     from .library import Library
 
 MAX_ITEMS_PER_POLL = 50
 _TRANSIENT = ("timed out", "could not fetch", "cannot resolve", "HTTP status 5", "HTTP status 429")
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """A subscribed feed and its conditional-request state."""
-
-    id: int
-    url: str
-    scope: str
-    title: str
-    etag: str
-    last_modified: str
-    added: str
-    last_polled: str
-    last_error: str
 
 
 @dataclass
@@ -95,13 +79,6 @@ async def ingest_url(
 
 # ---- subscriptions ---------------------------------------------------------------------
 
-_COLUMNS = "id, url, scope, title, etag, last_modified, added, last_polled, last_error"
-
-
-def _subscription(row: Sequence[object]) -> Subscription:
-    return Subscription(int(row[0]), *(str(value) for value in row[1:]))  # type: ignore[arg-type]
-
-
 async def add_feed(
     lib: "Library", url: str, scope: str, settings: FetchSettings, fetcher: Fetcher | None = None,
     check: bool = True,
@@ -114,19 +91,7 @@ async def add_feed(
             page = await session.get(url, accept=FEED_TYPES)
         feed = await asyncio.to_thread(parse_feed, page.body, page.url)
         title = feed.title
-    async with lib.store.transaction:
-        db = lib.store.db
-        row = await (await db.execute(f"SELECT {_COLUMNS} FROM feeds WHERE scope = ? AND url = ?", (scope, url))).fetchone()
-        if row:
-            raise RejectedInput(url, f"already subscribed (feed {row[0]})")
-        cursor = await db.execute(
-            "INSERT INTO feeds (url, scope, title, added) VALUES (?, ?, ?, ?)", (url, scope, title, _now())
-        )
-        await lib.store.commit()
-        feed_id = int(cursor.lastrowid or 0)
-    found = await get_feed(lib, feed_id)
-    assert found is not None
-    return found
+    return await lib.store.add_feed(url, scope, title, _now())
 
 
 async def get_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None = None) -> Subscription | None:
@@ -137,48 +102,30 @@ async def get_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None = 
 
 async def list_feeds(lib: "Library", scopes: Sequence[str] | None = None) -> list[Subscription]:
     """Subscriptions, oldest first; only those of `scopes` when given."""
-    sql, params = f"SELECT {_COLUMNS} FROM feeds", ()
-    if scopes is not None:
-        sql += f" WHERE scope IN ({placeholders(scopes)})"
-        params = tuple(scopes)
-    rows = await lib.store.db.execute_fetchall(sql + " ORDER BY id", params)
-    return [_subscription(row) for row in rows]
+    return await lib.store.feeds(scopes)
 
 
 async def remove_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None = None) -> bool:
     """Unsubscribe; articles already taken from the feed stay. False if no such feed (in `scopes`)."""
-    if await get_feed(lib, feed_id, scopes) is None:
-        return False
-    async with lib.store.transaction:
-        await lib.store.db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
-        await lib.store.commit()
-    return True
+    return await lib.store.remove_feed(feed_id, scopes)
 
 
 # ---- polling ---------------------------------------------------------------------------
 
 
 async def _known(lib: "Library", feed_id: int) -> tuple[set[str], set[str]]:
-    rows = await lib.store.db.execute_fetchall("SELECT guid, url FROM feed_items WHERE feed_id = ?", (feed_id,))
-    return {str(r[0]) for r in rows}, {str(r[1]) for r in rows if r[1]}
+    items = await lib.store.feed_items(feed_id)
+    return {item.guid for item in items}, {item.url for item in items if item.url}
 
 
 async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestResult) -> None:
-    async with lib.store.transaction:
-        await lib.store.db.execute(
-            "INSERT OR REPLACE INTO feed_items (feed_id, guid, url, article_id, status, reason, seen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (feed_id, item.guid, item.url, result.article_id or None, result.status, result.reason, _now()),
-        )
-        await lib.store.commit()
+    record = FeedItemRecord(item.guid, item.url, result.article_id or None, result.status, result.reason)
+    await lib.store.record_feed_item(feed_id, record, _now())
 
 
 async def _update_feed(lib: "Library", feed: Subscription, **values: str) -> Subscription:
     values["last_polled"] = _now()
-    async with lib.store.transaction:
-        assignments = ", ".join(f"{key} = ?" for key in values)
-        await lib.store.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed.id))
-        await lib.store.commit()
+    await lib.store.update_feed(feed.id, values)
     return replace(feed, **values)
 
 

@@ -162,27 +162,6 @@ def explicit_window(since: str = "", until: str = "") -> Window | None:
     return Window(since, until) if since or until else None
 
 
-def window_clause(window: Window | None, alias: str = "a") -> tuple[str, tuple[str, ...]]:
-    """" AND ..." SQL keeping the articles (`alias`) published in `window`, and its parameters.
-
-    ISO dates and datetimes compare as text, so "published < the day after `until`" also keeps
-    datetimes of the last day and lets SQLite use the index on `published`.
-    """
-    if window is None:
-        return "", ()
-    parts, params = [], []
-    if window.since:
-        parts.append(f"{alias}.published >= ?")
-        params.append(window.since)
-    if window.until:
-        parts.append(f"{alias}.published < ?")
-        params.append((date.fromisoformat(window.until) + timedelta(days=1)).isoformat())
-    dated = " AND ".join(parts) or "1"
-    if window.soft:
-        return f" AND ({alias}.published = '' OR ({dated}))", tuple(params)
-    return f" AND {alias}.published != '' AND {dated}", tuple(params)
-
-
 def combined(question: Window | None, since: str = "", until: str = "") -> Window | None:
     """Explicit since/until win over the question's window; the question's alone stays soft."""
     return explicit_window(since, until) or question

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, settings_for
 from generated import question_for, write_articles
-from index.backup import BackupError, backup, inspect, restore
+from index.store.sqlite_backup import BackupError, backup, inspect, restore
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.library import Library

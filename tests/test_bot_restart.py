@@ -1,6 +1,8 @@
 """An answer's buttons keep working after the bot restarts: votes, share, follow-up, one vote each."""
 from __future__ import annotations
 
+import sqlite3
+
 from fakediscord.harness import World, restart
 from fakediscord.server import EPHEMERAL
 from test_bot_discord import QUESTION, ask, buttons, description, mention, world  # noqa: F401 (fixture)
@@ -37,8 +39,8 @@ async def test_a_private_answer_can_be_shared_after_a_restart(world: World) -> N
 
 async def test_a_button_on_an_answer_no_longer_kept_says_so(world: World) -> None:
     reply = await ask(world, world.channel, world.reader, mention(world, QUESTION))
-    await world.library.store.db.execute("DELETE FROM answers")
-    await world.library.store.commit()
+    with sqlite3.connect(world.library.settings.database_path) as db:  # as when it aged out
+        db.execute("DELETE FROM answers")
     vote = await world.fake.click(world.reader, reply, "Helpful")
     said = await world.fake.interaction_done(vote)
     assert said["flags"] & EPHEMERAL and "too old" in said["content"]

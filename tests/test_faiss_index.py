@@ -7,7 +7,7 @@ import faiss
 import numpy as np
 import pytest
 
-from index.faiss_index import build_index, index_ids, is_approximate, load_index, needs_rebuild, recall_at_k
+from index.faiss_index import build_index, index_ids, is_approximate, load_index, needs_rebuild
 
 
 def _unit(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
@@ -30,7 +30,10 @@ def test_large_library_gets_ivf_with_good_recall_and_its_ids() -> None:
     index = build_index(vectors, ids, flat_max=1000, nprobe=16)
     assert is_approximate(index)
     assert sorted(index_ids(index).tolist()) == ids.tolist()
-    assert recall_at_k(index, vectors, ids, _unit(50, seed=9), k=10) >= 0.95
+    queries = _unit(50, seed=9)
+    truth = ids[np.argsort(-(queries @ vectors.T), axis=1)[:, :10]]
+    _, found = index.search(queries, 10)
+    assert np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]) >= 0.95
 
 
 def test_removed_ids_are_never_returned() -> None:

@@ -18,7 +18,7 @@ from conftest import ROOT, SHIPPED
 from generated import write_articles
 from index.errors import BadQuestion
 from index.library import Library
-from index.text import fts_query
+from index.text import query_terms
 
 BIG = 50 * 1024 * 1024
 
@@ -173,10 +173,9 @@ async def test_odd_questions_are_just_text(stocked: Library, question: str) -> N
 
 @pytest.mark.parametrize("question", ODD_QUESTIONS + ['"', '""', "AND OR NOT", "*", "(", ")", "-"])
 async def test_full_text_query_is_always_valid_fts5(stocked: Library, question: str) -> None:
-    match = fts_query(question)
-    if match:
-        await stocked.store.fulltext(match, None, 5)
-        await stocked.store.fulltext(match, ("", "guild:1"), 5)
+    terms = query_terms(question)
+    await stocked.store.fulltext(terms, None, 5)
+    await stocked.store.fulltext(terms, ("", "guild:1"), 5)
 
 
 def _cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

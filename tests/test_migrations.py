@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import settings_for
-from index import schema
+from index.store import schema
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.errors import NewsdeskError
@@ -76,7 +76,7 @@ async def test_version_1_database_is_migrated_with_its_data(settings: Settings) 
 async def test_fulltext_index_survives_the_migration(settings: Settings) -> None:
     make_version_1(_db(settings))
     async with Library(settings, embedder=HashEmbedder()) as lib:
-        assert await lib.store.fulltext('"traffic"', None, 5) != []
+        assert await lib.store.fulltext(["traffic"], None, 5) != []
 
 
 @pytest.mark.parametrize("foreign", [False, True])

@@ -16,7 +16,8 @@ from index.errors import RejectedInput
 from index.library import Library
 from index.models import Article
 from index.readers import plaintext
-from index.text import fts_query, sentence_spans
+from index.store.sql import fts_match
+from index.text import query_terms, sentence_spans
 
 # Text that looks like articles: words, punctuation, odd spaces, newlines, front matter pieces.
 PIECES = st.sampled_from([
@@ -105,7 +106,7 @@ _FTS.execute("INSERT INTO t (text) VALUES ('Putin visits North Korea'), ('the bu
     ['"', "'", "(", ")", "*", "^", ":", "-", "+", "NEAR", "AND", "OR", "NOT", "putin", "1=1", "--", "{", "}", " "]),
     max_size=20).map("".join)))
 def test_any_question_makes_a_valid_full_text_query(question: str) -> None:
-    match = fts_query(question)
+    match = fts_match(query_terms(question))
     if match:
         _FTS.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall()
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import settings_for
-from index import schema
+from index.store import schema
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.library import Library
@@ -62,8 +62,8 @@ async def test_passages_stored_before_get_their_entities_when_asked_for(library:
     [result] = await library.ingest_articles([CITY])
     passages = await library.passages(result.article_id)
     made_at_ingest = await library.store.entities_by_id([p.id for p in passages])
-    await library.store.db.execute("DELETE FROM sentence_entities")  # as for passages from before the NER
-    await library.store.db.commit()
+    with sqlite3.connect(library.settings.database_path) as db:  # as for passages from before the NER
+        db.execute("DELETE FROM sentence_entities")
     assert await library.store.entities_by_id([p.id for p in passages]) == {}
     assert await library.sentence_entities(passages[:1]) == {passages[0].id: made_at_ingest[passages[0].id]}
     assert set(await library.store.entities_by_id([p.id for p in passages])) == {passages[0].id}

@@ -125,7 +125,7 @@ async def test_the_window_filters_before_ranking(library: Library, monkeypatch: 
     await crowded(library)
     unfiltered = await passages_found(library, None)
     assert len(unfiltered) == 20 and QUIET not in unfiltered  # filtering the top 20 afterwards finds nothing
-    lexical = await library.store.fulltext('"ferry" OR "operator" OR "cancelled" OR "crossings"', None, 20)
+    lexical = await library.store.fulltext(["ferry", "operator", "cancelled", "crossings"], None, 20)
     texts = [p.text for p in (await library.store.passages_by_id([i for i, _ in lexical], None)).values()]
     assert len(texts) == 20 and QUIET not in texts
     window = question_window("this week", THURSDAY)

@@ -24,12 +24,6 @@ READERS: dict[str, Reader] = {
 }
 
 
-def register(suffixes: Iterable[str], reader: Reader) -> None:
-    """Make `reader` handle files ending in each of `suffixes` (".html", ...)."""
-    for suffix in suffixes:
-        READERS[suffix.lower()] = reader
-
-
 def read_bytes(name: str, data: bytes, origin: str | None = None) -> list[ReadItem]:
     """Read the articles in `data`, choosing the reader by the suffix of `name`."""
     origin = origin or name

@@ -1,22 +1,16 @@
 """The store's entity rows: each passage's named entities, grouped by sentence, as JSON."""
 from __future__ import annotations
 
-import asyncio
 import json
-from typing import Awaitable, Callable, Sequence
+from typing import Sequence
 
-import aiosqlite
+from ..entities import SentenceEntities
+from .sql import placeholders
+from .sqlite_base import Connections
 
-from .entities import SentenceEntities
-from .store_vectors import placeholders
 
-
-class EntityRows:
-    """Methods of `Store` for sentence entities; `Store` provides the connections, the lock and `commit`."""
-
-    db: aiosqlite.Connection
-    transaction: asyncio.Lock
-    commit: Callable[[], Awaitable[None]]
+class EntityRows(Connections):
+    """The store's named entities of each passage's sentences."""
 
     async def entities_by_id(self, ids: Sequence[int]) -> dict[int, SentenceEntities]:
         """Stored sentence entities of the given passages (those that have them)."""
@@ -24,7 +18,7 @@ class EntityRows:
         ids = list(dict.fromkeys(int(i) for i in ids))
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
-            rows = await self.db.execute_fetchall(
+            rows = await self._db.execute_fetchall(
                 f"SELECT passage_id, entities FROM sentence_entities WHERE passage_id IN ({placeholders(chunk)})",
                 tuple(chunk),
             )
@@ -36,10 +30,10 @@ class EntityRows:
         """Store (passage id, sentence entities) rows, replacing older ones; rows of passages gone meanwhile are dropped."""
         if not rows:
             return
-        async with self.transaction:
-            await self.db.executemany(
+        async with self._lock:
+            await self._db.executemany(
                 "INSERT OR REPLACE INTO sentence_entities (passage_id, entities) "
                 "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
                 [(int(pid), json.dumps(entities, separators=(",", ":")), int(pid)) for pid, entities in rows],
             )
-            await self.commit()
+            await self._commit()

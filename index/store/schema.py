@@ -5,7 +5,7 @@ import logging
 
 import aiosqlite
 
-from .errors import NewsdeskError
+from ..errors import NewsdeskError
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NewsdeskError
+from ..config import DATABASE_FILE as DB_NAME, VECTORS_FILE
+from ..errors import NewsdeskError
 from .schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
-DB_NAME = "newsdesk.sqlite3"
-INDEX_NAMES = ("vectors.faiss", "vectors.faiss.json")
+INDEX_NAMES = (VECTORS_FILE, VECTORS_FILE + ".json")
 _REQUIRED_TABLES = {"articles", "passages", "meta"}
 
 

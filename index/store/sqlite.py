@@ -1,7 +1,6 @@
-"""The SQLite store (aiosqlite): articles, passages with their vectors, full-text search."""
+"""The SQLite store (aiosqlite): articles, passages with their vectors, full-text search (FTS5)."""
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -9,12 +8,13 @@ from typing import Any, Callable, Sequence
 import aiosqlite
 import numpy as np
 
-from .models import Article, Passage, StoredArticle
+from ..models import Article, Passage, StoredArticle
+from ..when import Window
 from .schema import migrate
-from .text import fts_match
-from .store_entities import EntityRows
-from .store_vectors import VectorRows, placeholders as _placeholders
-from .when import Window, window_clause
+from .sql import fts_match, placeholders as _placeholders, scope_clause, window_clause
+from .sqlite_entities import EntityRows
+from .sqlite_records import RecordRows
+from .sqlite_vectors import VectorRows
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
     "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added"
@@ -31,25 +31,16 @@ def _article(row: Sequence[Any]) -> StoredArticle:
     return StoredArticle(*row)
 
 
-class Store(VectorRows, EntityRows):
-    """One SQLite database; every write is one transaction.
-
-    Writes go through `db`; what users see (articles, passages, search) is read through `reader`,
-    a second connection, so a reader never sees an article whose transaction is still open.
-    """
+class SQLiteStore(VectorRows, EntityRows, RecordRows):
+    """One SQLite database file (WAL); every write is one transaction. Implements `Store`."""
 
     def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection | None = None) -> None:
-        self.db = db
-        self.reader = reader or db
-        self.writes = 0
-        """Own commits so far; with the reader's `PRAGMA data_version` it keys the cached counts."""
+        super().__init__(db, reader)
         self._counted: tuple[int, int] | None = None
         self._counts: dict[tuple[str, Any], Any] = {}
-        self.transaction = asyncio.Lock()
-        """Held from a write's first statement to its commit: no other write's commit lands inside."""
 
     @classmethod
-    async def open(cls, path: Path) -> "Store":
+    async def open(cls, path: Path) -> "SQLiteStore":
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
         await db.execute("PRAGMA journal_mode=WAL")
@@ -67,17 +58,13 @@ class Store(VectorRows, EntityRows):
         return cls(db, reader)
 
     async def close(self) -> None:
-        if self.reader is not self.db:
-            await self.reader.close()
-        await self.db.close()
-
-    async def commit(self) -> None:
-        await self.db.commit()
-        self.writes += 1
+        if self._reader is not self._db:
+            await self._reader.close()
+        await self._db.close()
 
     async def _count_key(self) -> tuple[int, int]:
         """Changes with every commit: the reader's data_version (any other connection's) and our own."""
-        row = await (await self.reader.execute("PRAGMA data_version")).fetchone()
+        row = await (await self._reader.execute("PRAGMA data_version")).fetchone()
         return (int(row[0]) if row else 0), self.writes
 
     async def _cache(self) -> dict[tuple[str, Any], Any]:
@@ -92,7 +79,7 @@ class Store(VectorRows, EntityRows):
         cache = await self._cache()
         if key in cache:
             return cache[key]
-        value = convert(list(await self.reader.execute_fetchall(sql, params)))
+        value = convert(list(await self._reader.execute_fetchall(sql, params)))
         if len(cache) < COUNT_CACHE:  # after a commit meanwhile, the next call starts afresh
             cache[key] = value
         return value
@@ -110,28 +97,28 @@ class Store(VectorRows, EntityRows):
         return names
 
     async def get_meta(self, key: str, default: str = "") -> str:
-        row = await (await self.db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
+        row = await (await self._db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
         return str(row[0]) if row else default
 
     async def _bump_generation(self) -> None:
-        await self.db.execute(
+        await self._db.execute(
             "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
 
     async def set_meta(self, key: str, value: str) -> None:
-        async with self.transaction:
-            await self.db.execute(
+        async with self._lock:
+            await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
-            await self.commit()
+            await self._commit()
 
     async def find_existing(self, scope: str, key: str, content_hash: str) -> tuple[int, str, str] | None:
         """The article with this identity key, or the same content, in this scope: (id, hash, key)."""
         sql = "SELECT id, content_hash, key FROM articles WHERE scope = ? AND (key = ? OR content_hash = ?) " \
             "ORDER BY key = ? DESC LIMIT 1"
-        row = await (await self.db.execute(sql, (scope, key, content_hash, key))).fetchone()
+        row = await (await self._db.execute(sql, (scope, key, content_hash, key))).fetchone()
         return (int(row[0]), str(row[1]), str(row[2])) if row else None
 
     async def put_article(
@@ -140,12 +127,12 @@ class Store(VectorRows, EntityRows):
     ) -> tuple[int, list[int], list[int]]:
         """Store an article and its passages atomically; returns (id, new ids, removed ids)."""
         removed: list[int] = []
-        async with self.transaction:
+        async with self._lock:
             try:
                 if replace_id is not None:
                     removed = await self._passage_ids(replace_id)
-                    await self.db.execute("DELETE FROM articles WHERE id = ?", (replace_id,))
-                cursor = await self.db.execute(
+                    await self._db.execute("DELETE FROM articles WHERE id = ?", (replace_id,))
+                cursor = await self._db.execute(
                     "INSERT INTO articles (scope, key, title, source, url, published, author, origin, "
                     "content_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (scope, key, article.title, article.source, article.url, article.published,
@@ -154,38 +141,38 @@ class Store(VectorRows, EntityRows):
                 article_id = int(cursor.lastrowid or 0)
                 ids: list[int] = []
                 for number, (text, vector) in enumerate(zip(article.paragraphs, vectors), start=1):
-                    cursor = await self.db.execute(
+                    cursor = await self._db.execute(
                         "INSERT INTO passages (article_id, number, text, vector) VALUES (?, ?, ?, ?)",
                         (article_id, number, text, np.asarray(vector, dtype=np.float32).tobytes()),
                     )
                     ids.append(int(cursor.lastrowid or 0))
                 await self._bump_generation()
-                await self.commit()
+                await self._commit()
             except BaseException:
-                await self.db.rollback()
+                await self._db.rollback()
                 raise
         return article_id, ids, removed
 
     async def delete_article(self, article_id: int) -> list[int]:
         """Remove an article and its passages; returns the removed passage ids."""
-        async with self.transaction:
+        async with self._lock:
             removed = await self._passage_ids(article_id)
-            await self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            await self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             await self._bump_generation()
-            await self.commit()
+            await self._commit()
             return removed
 
     async def _passage_ids(self, article_id: int) -> list[int]:
-        rows = await self.db.execute_fetchall("SELECT id FROM passages WHERE article_id = ?", (article_id,))
+        rows = await self._db.execute_fetchall("SELECT id FROM passages WHERE article_id = ?", (article_id,))
         return [int(r[0]) for r in rows]
 
-    async def articles(self, scopes: Sequence[str] | None = None) -> list[StoredArticle]:
+    async def articles(self, scopes: Sequence[str] | None) -> list[StoredArticle]:
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a"
         params: tuple[Any, ...] = ()
         if scopes is not None:
             sql += f" WHERE scope IN ({_placeholders(scopes)})"
             params = tuple(scopes)
-        rows = await self.reader.execute_fetchall(sql + " ORDER BY id", params)
+        rows = await self._reader.execute_fetchall(sql + " ORDER BY id", params)
         return [_article(r) for r in rows]
 
     async def article_count(self, scopes: Sequence[str] | None = None) -> int:
@@ -196,38 +183,43 @@ class Store(VectorRows, EntityRows):
             sql, params = sql + f" WHERE scope IN ({_placeholders(scopes)})", tuple(scopes)
         return await self._cached_count(("articles", params if scopes is not None else None), sql, params)
 
-    async def articles_by_id(self, ids: Sequence[int]) -> list[StoredArticle]:
-        """The stored articles among `ids`, in the order given, in one query."""
+    async def articles_by_id(self, ids: Sequence[int], scopes: Sequence[str] | None) -> list[StoredArticle]:
+        """The stored articles among `ids` that `scopes` hold, in the order given, in one query."""
         if not ids:
             return []
-        rows = await self.reader.execute_fetchall(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id IN ({_placeholders(ids)})", tuple(ids)
+        where, params = scope_clause(scopes)
+        rows = await self._reader.execute_fetchall(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id IN ({_placeholders(ids)}){where}", (*ids, *params)
         )
         found = {int(r[0]): _article(r) for r in rows}
         return [found[i] for i in ids if i in found]
 
-    async def headlines_by_id(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        """(headline, published) of the stored articles among `ids`, in one query."""
+    async def headlines_by_id(self, ids: Sequence[int], scopes: Sequence[str] | None) -> dict[int, tuple[str, str]]:
+        """(headline, published) of the stored articles among `ids` that `scopes` hold, in one query."""
         if not ids:
             return {}
-        rows = await self.reader.execute_fetchall(
-            f"SELECT id, title, published FROM articles WHERE id IN ({_placeholders(ids)})", tuple(ids)
+        where, params = scope_clause(scopes)
+        rows = await self._reader.execute_fetchall(
+            f"SELECT id, title, published FROM articles WHERE id IN ({_placeholders(ids)}){where}", (*ids, *params)
         )
         return {int(r[0]): (str(r[1]), str(r[2] or "")) for r in rows}
 
-    async def article(self, article_id: int, scopes: Sequence[str] | None = None) -> StoredArticle | None:
+    async def article(self, article_id: int, scopes: Sequence[str] | None) -> StoredArticle | None:
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = ?"
         params: tuple[Any, ...] = (article_id,)
         if scopes is not None:
             sql += f" AND scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
-        row = await (await self.reader.execute(sql, params)).fetchone()
+        row = await (await self._reader.execute(sql, params)).fetchone()
         return _article(row) if row else None
 
-    async def passages(self, article_id: int) -> list[Passage]:
-        rows = await self.reader.execute_fetchall(
-            "SELECT id, article_id, number, text FROM passages WHERE article_id = ? ORDER BY number",
-            (article_id,),
+    async def passages(self, article_id: int, scopes: Sequence[str] | None) -> list[Passage]:
+        """An article's passages in order; none when `scopes` do not hold the article."""
+        where, params = scope_clause(scopes, "a.scope")
+        rows = await self._reader.execute_fetchall(
+            "SELECT p.id, p.article_id, p.number, p.text FROM passages p JOIN articles a ON a.id = p.article_id "
+            f"WHERE p.article_id = ?{where} ORDER BY p.number",
+            (article_id, *params),
         )
         return [Passage(*r) for r in rows]
 
@@ -245,7 +237,7 @@ class Store(VectorRows, EntityRows):
             sql += f" AND a.scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
         dated, dates = window_clause(window)
-        rows = await self.reader.execute_fetchall(sql + dated, params + dates)
+        rows = await self._reader.execute_fetchall(sql + dated, params + dates)
         return {int(r[0]): Passage(*r) for r in rows}
 
     async def passages_in(self, window: Window, scopes: Sequence[str] | None, limit: int) -> list[int] | None:
@@ -258,23 +250,26 @@ class Store(VectorRows, EntityRows):
         if scopes is not None:
             sql += f" AND a.scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
-        rows = await self.reader.execute_fetchall(sql + " LIMIT ?", (*params, limit + 1))
+        rows = await self._reader.execute_fetchall(sql + " LIMIT ?", (*params, limit + 1))
         return None if len(rows) > limit else [int(r[0]) for r in rows]
 
     async def fulltext(
-        self, match: str, scopes: Sequence[str] | None, limit: int, window: Window | None = None
+        self, terms: Sequence[str], scopes: Sequence[str] | None, limit: int, window: Window | None = None
     ) -> list[tuple[int, float]]:
-        """BM25 search (FTS5); returns (passage id, score) with higher scores better.
+        """BM25 search (FTS5) for any of `terms`; returns (passage id, score) with higher scores better.
 
         With a `window`, only passages published in it are ranked: every match is joined to its
         article's date before sorting (the match reads at most the postings budget of passages).
         """
+        match = fts_match(terms)
+        if not match:
+            return []
         if window is not None:
             return await self._fulltext_in(match, scopes, limit, window)
         ranked = "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
         fetch = limit if scopes is None else limit * 4
         while True:  # the best matches first, then their scopes (joining every match costs 2x at 1M)
-            rows = await self.reader.execute_fetchall(ranked, (match, fetch))
+            rows = await self._reader.execute_fetchall(ranked, (match, fetch))
             found = [(int(r[0]), -float(r[1])) for r in rows]
             if scopes is not None:
                 allowed = await self.passages_by_id([i for i, _ in found], scopes)
@@ -294,7 +289,7 @@ class Store(VectorRows, EntityRows):
         if scopes is not None:
             sql += f" AND a.scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
-        rows = await self.reader.execute_fetchall(sql + " ORDER BY rank LIMIT ?", (*params, limit))
+        rows = await self._reader.execute_fetchall(sql + " ORDER BY rank LIMIT ?", (*params, limit))
         return [(int(r[0]), -float(r[1])) for r in rows]
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
@@ -304,12 +299,12 @@ class Store(VectorRows, EntityRows):
             where, params = f" AND scope IN ({_placeholders(scopes)})", tuple(scopes)
         pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE title LIKE ? ESCAPE '\\'{where} ORDER BY title LIMIT ?"
-        rows = await self.reader.execute_fetchall(sql, (pattern, *params, limit))
+        rows = await self._reader.execute_fetchall(sql, (pattern, *params, limit))
         return [_article(r) for r in rows]
 
-    async def data_version(self) -> int:
+    async def version(self) -> int:
         """A number that changes whenever another connection (another process) commits."""
-        row = await (await self.db.execute("PRAGMA data_version")).fetchone()
+        row = await (await self._db.execute("PRAGMA data_version")).fetchone()
         return int(row[0]) if row else 0
 
     async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
@@ -323,7 +318,7 @@ class Store(VectorRows, EntityRows):
         if todo:
             one = "(SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?)"
             quoted = tuple(fts_match([t]) for t in todo)
-            rows = await self.reader.execute_fetchall(f"SELECT {', '.join([one] * len(todo))}", quoted)
+            rows = await self._reader.execute_fetchall(f"SELECT {', '.join([one] * len(todo))}", quoted)
             for term, count in zip(todo, rows[0]):
                 counts[term] = int(count)
                 if len(cache) < COUNT_CACHE:

@@ -1,0 +1,25 @@
+"""`newsdesk bot`: the bot's command for the `newsdesk` command line.
+
+`index.cli` finds it through the "newsdesk.commands" entry point (pyproject.toml), so the library
+never imports the Discord layer; discord.py is imported only when the command runs.
+"""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from index.config import Settings
+
+NAME = "bot"
+
+
+def add_parser(sub: "argparse._SubParsersAction[Any]") -> None:
+    """The `bot` subcommand (no options: everything comes from the environment and .env)."""
+    sub.add_parser(NAME, help="run the Discord bot (needs DISCORD_TOKEN)")
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the bot until stopped; its exit status."""
+    from bot.__main__ import run_bot
+
+    return await run_bot(settings)

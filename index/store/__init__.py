@@ -1,0 +1,18 @@
+"""The library's storage seam: the `Store` Protocol and its backends (SQLite + FTS5 today).
+
+`open_store` picks the backend from the settings; everything else types against `Store`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .protocol import Scopes, Store
+from .schema import SchemaTooNew
+from .sqlite import SQLiteStore
+
+__all__ = ["SQLiteStore", "SchemaTooNew", "Scopes", "Store", "open_store"]
+
+
+async def open_store(path: Path) -> Store:
+    """Open (creating and migrating as needed) the library's database at `path`."""
+    return await SQLiteStore.open(path)
