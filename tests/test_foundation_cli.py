@@ -111,3 +111,17 @@ def test_ingest_takes_urls_and_refuses_private_addresses(tmp_path: Path) -> None
     assert run.returncode == 1
     assert "rejected  http://169.254.169.254/latest/meta-data: refused address" in run.stderr
     assert "1 added, 0 unchanged, 0 replaced, 1 rejected" in run.stderr
+
+
+def test_fetch_settings_in_dotenv_reach_ingest_of_a_url(tmp_path: Path) -> None:
+    """NEWSDESK_FETCH_ALLOW in .env lets `newsdesk ingest URL` fetch a self-hosted address (it was ignored)."""
+    url = "http://127.0.0.1:9/article"  # the discard port: nothing listens
+    env = {**os.environ, "NEWSDESK_HOME": str(tmp_path / "home"), "NEWSDESK_EMBEDDER": "hash", "PYTHONPATH": str(ROOT)}
+    env.pop("NEWSDESK_FETCH_ALLOW", None)
+    ingest = [sys.executable, "-m", "index", "ingest", url]
+    refused = subprocess.run(ingest, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert "refused address" in refused.stderr
+    (tmp_path / ".env").write_text("NEWSDESK_FETCH_ALLOW=127.0.0.1\n")
+    allowed = subprocess.run(ingest, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert allowed.returncode == 1 and f"rejected  {url}:" in allowed.stderr
+    assert "refused address" not in allowed.stderr  # fetched, and the connection failed

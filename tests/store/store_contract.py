@@ -1,0 +1,292 @@
+"""The `Store` contract: what every backend does, as mixins of tests over a `store` fixture.
+
+Shaped like Haystack's `haystack/testing/document_store.py`: a backend's test class inherits the
+mixins and provides three fixtures, `store` (an empty, migrated store), `reopen` (an async callable
+giving a second store on the same library: another process's view) and `dim` (8).
+Every read is checked for isolation between two guilds.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Awaitable, Callable
+
+import numpy as np
+import pytest
+
+from index.errors import RejectedInput
+from index.models import Article, FeedItemRecord
+from index.store import Store
+from index.when import Window
+
+DIM = 8
+A, B = "guild:1", "guild:2"
+Reopen = Callable[[], Awaitable[Store]]
+
+
+def vectors(n: int, seed: int = 0) -> np.ndarray:
+    rows = np.random.default_rng(seed).normal(size=(n, DIM)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def article(title: str, *paragraphs: str, published: str = "", url: str = "") -> Article:
+    return Article(title, paragraphs or (f"{title} first paragraph.", f"{title} second paragraph."),
+                   source="Contract", url=url, published=published)
+
+
+async def put(store: Store, item: Article, scope: str = "", seed: int = 0) -> tuple[int, list[int]]:
+    article_id, ids, _ = await store.put_article(item, scope, item.title, f"hash-{item.title}",
+                                                 vectors(len(item.paragraphs), seed))
+    return article_id, ids
+
+
+class ArticleContract:
+    """Articles and passages: stored, found, replaced, removed."""
+
+    async def test_an_article_is_stored_with_its_passages_in_order(self, store: Store) -> None:
+        article_id, ids = await put(store, article("Ferries", "Crossings resume.", "The operator said so."))
+        [stored] = await store.articles(None)
+        assert (stored.id, stored.title, stored.source, stored.paragraphs) == (article_id, "Ferries", "Contract", 2)
+        passages = await store.passages(article_id, None)
+        assert [(p.id, p.number, p.text) for p in passages] == [
+            (ids[0], 1, "Crossings resume."), (ids[1], 2, "The operator said so.")]
+        assert await store.passage_count() == 2 and await store.article_count(None) == 1
+
+    async def test_identity_and_content_find_the_existing_article(self, store: Store) -> None:
+        article_id, _ = await put(store, article("Budget"))
+        assert await store.find_existing("", "Budget", "other") == (article_id, "hash-Budget", "Budget")
+        assert await store.find_existing("", "other", "hash-Budget") == (article_id, "hash-Budget", "Budget")
+        assert await store.find_existing(A, "Budget", "hash-Budget") is None
+
+    async def test_replacing_an_article_swaps_its_passages(self, store: Store) -> None:
+        old_id, old_ids = await put(store, article("Budget"))
+        new_id, new_ids, removed = await store.put_article(
+            article("Budget", "Revised."), "", "Budget", "hash-2", vectors(1), replace_id=old_id)
+        assert removed == old_ids
+        assert [a.id for a in await store.articles(None)] == [new_id]
+        assert await store.passage_count() == 1  # ids may be reused: the old passages are gone
+        assert [p.text for p in await store.passages(new_id, None)] == ["Revised."]
+
+    async def test_deleting_an_article_removes_what_hangs_on_it(self, store: Store) -> None:
+        article_id, ids = await put(store, article("Gone"))
+        await store.put_sentences([(ids[0], [(0, 5)], vectors(1))])
+        await store.put_entities([(ids[0], [[(0, 4, "ORG")]])])
+        assert await store.delete_article(article_id) == ids
+        assert await store.articles(None) == [] and await store.passage_count() == 0
+        assert await store.sentences_by_id(ids, DIM) == {} and await store.entities_by_id(ids) == {}
+        assert await store.fulltext(["gone"], None, 5) == []
+
+    async def test_articles_by_id_keep_the_order_asked_and_headlines_their_dates(self, store: Store) -> None:
+        first, _ = await put(store, article("One", published="2023-05-01"))
+        second, _ = await put(store, article("Two"))
+        assert [a.id for a in await store.articles_by_id([second, 999, first], None)] == [second, first]
+        assert await store.headlines_by_id([first, second], None) == {first: ("One", "2023-05-01"), second: ("Two", "")}
+        assert await store.articles_by_id([], None) == [] and await store.headlines_by_id([], None) == {}
+
+    async def test_titles_are_found_case_insensitively_with_wildcards_taken_literally(self, store: Store) -> None:
+        await put(store, article("Rates rise 50% in May"))
+        await put(store, article("Rates rise"))
+        assert [a.title for a in await store.find_articles("RATES RISE", None, 5)] == ["Rates rise", "Rates rise 50% in May"]
+        assert [a.title for a in await store.find_articles("50%", None, 5)] == ["Rates rise 50% in May"]
+        assert await store.find_articles("_", None, 5) == []
+
+    async def test_windows_keep_the_articles_published_inside(self, store: Store) -> None:
+        _, may = await put(store, article("May", published="2023-05-10"))
+        _, june = await put(store, article("June", published="2023-06-10T08:00:00"))
+        _, undated = await put(store, article("Undated"))
+        hard, soft = Window("2023-06-01", "2023-06-10"), Window("2023-06-01", "2023-06-10", soft=True)
+        assert sorted(await store.passages_in(hard, None, 10) or []) == june
+        assert sorted(await store.passages_in(soft, None, 10) or []) == sorted(june + undated)
+        assert await store.passages_in(soft, None, 3) is None  # more than the limit
+        found = await store.passages_by_id(may + june + undated, None, hard)
+        assert sorted(found) == june
+
+
+class SearchContract:
+    """Lexical search takes plain terms; counts are per term."""
+
+    async def test_fulltext_ranks_passages_holding_the_terms(self, store: Store) -> None:
+        _, ids = await put(store, article("Ferries", "Ferry crossings were cancelled.", "The weather was calm."))
+        await put(store, article("Trains", "Trains ran late.", "A ferry museum opened."))
+        ranked = await store.fulltext(["ferry", "cancelled"], None, 5)
+        assert ranked[0][0] == ids[0] and len(ranked) == 2
+        assert ranked[0][1] > ranked[1][1]  # higher is better
+        assert await store.fulltext([], None, 5) == []
+
+    async def test_search_syntax_in_terms_is_taken_as_words(self, store: Store) -> None:
+        await put(store, article("Ferries", "Ferry crossings were cancelled."))
+        for terms in (['"', "AND", "OR", "NOT", "*", "(", ")"], ["ferry*"], ["NEAR(ferry"], ["a\"b"]):
+            await store.fulltext(terms, None, 5)
+            await store.fulltext(terms, (A, B), 5, Window("2023-01-01", "", soft=True))
+
+    async def test_document_counts_count_passages_per_term(self, store: Store) -> None:
+        await put(store, article("Council", "The council met.", "Council votes on trams."))
+        await put(store, article("Trams", "Trams return."))
+        assert await store.document_counts(["council", "trams", "unheard", "council"]) == {
+            "council": 2, "trams": 2, "unheard": 0}
+        assert await store.document_counts([]) == {}
+
+    async def test_fulltext_in_a_window(self, store: Store) -> None:
+        await put(store, article("Old", "Ferry strike.", published="2022-01-01"))
+        _, new = await put(store, article("New", "Ferry strike again.", published="2023-03-01"))
+        ranked = await store.fulltext(["ferry", "strike"], None, 5, Window("2023-01-01", "2023-12-31"))
+        assert [i for i, _ in ranked] == new[:1]
+
+
+class VectorContract:
+    """Passage vectors, sentences and entities, by passage id and in bulk."""
+
+    async def test_vectors_are_read_back_by_id_in_batches_and_sampled(self, store: Store) -> None:
+        _, first = await put(store, article("One", "a", "b", "c"), seed=1)
+        _, second = await put(store, article("Two", "d", "e"), seed=2)
+        byid = await store.vectors_by_id(first[:1], DIM)
+        assert np.allclose(byid[first[0]], vectors(3, 1)[0])
+        batches = [ids.tolist() async for ids, _ in store.vector_batches(DIM, batch=2)]
+        assert batches == [first[:2], first[2:] + second[:1], second[1:]]
+        ids, matrix = await store.vector_matrix(DIM)
+        assert ids.tolist() == first + second and np.allclose(matrix[3:], vectors(2, 2))
+        assert (await store.vector_sample(DIM, 3)).shape == (3, DIM)
+        assert len(await store.vector_sample(DIM, 50)) == 5
+
+    async def test_vectors_can_be_replaced_and_texts_paged(self, store: Store) -> None:
+        _, ids = await put(store, article("One", "a", "b", "c"))
+        await store.set_vectors(ids[1:2], vectors(1, 9))
+        assert np.allclose((await store.vectors_by_id(ids[1:2], DIM))[ids[1]], vectors(1, 9)[0])
+        assert await store.passage_texts(0, 2) == [(ids[0], "a"), (ids[1], "b")]
+        assert await store.passage_texts(ids[1], 2) == [(ids[2], "c")]
+
+    async def test_sentences_and_entities_of_passages_gone_are_dropped(self, store: Store) -> None:
+        _, ids = await put(store, article("One"))
+        await store.put_sentences([(ids[0], [(0, 3), (4, 9)], vectors(2)), (99_999, [(0, 1)], vectors(1))])
+        stored = await store.sentences_by_id([ids[0], 99_999], DIM)
+        assert list(stored) == [ids[0]] and stored[ids[0]][0] == [(0, 3), (4, 9)]
+        await store.put_entities([(ids[0], [[(0, 4, "ORG")], []]), (99_999, [[(0, 1, "DATE")]])])
+        assert await store.entities_by_id([ids[0], 99_999]) == {ids[0]: [[(0, 4, "ORG")], []]}
+        await store.clear_sentences()
+        assert await store.sentences_by_id(ids, DIM) == {}
+
+
+class RecordContract:
+    """Answers, votes and feeds."""
+
+    async def test_answers_are_kept_until_dropped(self, store: Store) -> None:
+        old = await store.keep_answer("2023-01-01T00:00:00", A, '{"q": 1}', "2022-12-01")
+        new = await store.keep_answer("2023-06-01T00:00:00", A, '{"q": 2}', "2023-03-01")
+        assert await store.kept_answer(old, None) is None
+        assert await store.kept_answer(new, None) == ('{"q": 2}', A)
+
+    async def test_one_vote_per_person_per_answer(self, store: Store) -> None:
+        answer = await store.keep_answer("2023-06-01T00:00:00", A, "{}", "2023-01-01")
+        first = await store.add_vote("2023-06-01T00:00:00", A, "u1", "q?", 1, "[]", answer)
+        assert first > 0
+        assert await store.add_vote("2023-06-01T00:00:01", A, "u1", "q?", -1, "[]", answer) == 0
+        assert await store.add_vote("2023-06-01T00:00:02", A, "u2", "q?", -1, "[]", answer) > first
+        assert [v["vote"] for v in await store.votes(10, None)] == [-1, 1]
+
+    async def test_feeds_are_subscribed_once_updated_and_their_items_recorded(self, store: Store) -> None:
+        feed = await store.add_feed("https://example.org/rss", A, "Example", "2023-06-01T00:00:00")
+        with pytest.raises(RejectedInput, match="already subscribed"):
+            await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
+        await store.add_feed("https://example.org/rss", B, "", "2023-06-01T00:00:00")  # another guild may
+        await store.update_feed(feed.id, {"etag": "W/1", "last_error": "timed out"})
+        [found] = [f for f in await store.feeds(None) if f.id == feed.id]
+        assert (found.etag, found.last_error, found.title) == ("W/1", "timed out", "Example")
+        with pytest.raises(ValueError, match="scope"):
+            await store.update_feed(feed.id, {"scope": B})
+        item = FeedItemRecord("guid-1", "https://example.org/a", None, "rejected", "timed out")
+        await store.record_feed_item(feed.id, item, "2023-06-01T00:00:00")
+        await store.record_feed_item(feed.id, FeedItemRecord("guid-1", item.url, None, "added", ""), "2023-06-02")
+        assert await store.feed_items(feed.id) == [FeedItemRecord("guid-1", item.url, None, "added", "")]
+        assert await store.remove_feed(feed.id, None) and not await store.remove_feed(feed.id, None)
+        assert await store.feed_items(feed.id) == []
+
+    async def test_meta_values_are_kept(self, store: Store) -> None:
+        assert await store.get_meta("embedder", "none") == "none"
+        await store.set_meta("embedder", "hash")
+        await store.set_meta("embedder", "onnx")
+        assert await store.get_meta("embedder") == "onnx"
+
+
+class IsolationContract:
+    """What guild A stored, guild B's reads never see; the global scope ("") is seen by both."""
+
+    async def _two_guilds(self, store: Store) -> dict[str, tuple[int, list[int]]]:
+        return {
+            A: await put(store, article("Harbour plan", "The harbour plan was approved.", published="2023-05-01"), A),
+            B: await put(store, article("Harbour strike", "The harbour strike ended.", published="2023-05-01"), B),
+            "": await put(store, article("Harbour history", "The harbour opened in 1850.", published="2023-05-01")),
+        }
+
+    async def test_article_reads_see_only_their_scopes(self, store: Store) -> None:
+        made = await self._two_guilds(store)
+        (a_id, a_ids), (b_id, _), (g_id, _) = made[A], made[B], made[""]
+        seen = (B, "")
+        assert {a.id for a in await store.articles(seen)} == {b_id, g_id}
+        assert await store.article(a_id, seen) is None and await store.article(a_id, (A,)) is not None
+        assert await store.articles_by_id([a_id, b_id], seen) == await store.articles_by_id([b_id], None)
+        assert a_id not in await store.headlines_by_id([a_id, b_id], seen)
+        assert await store.article_count(seen) == 2 and await store.article_count(None) == 3
+        assert a_id not in {a.id for a in await store.find_articles("harbour", seen, 10)}
+        assert await store.passages(a_id, seen) == []
+        assert await store.passages_by_id(a_ids, seen) == {}
+        assert not set(await store.passages_in(Window("2023-01-01", "2023-12-31"), seen, 10) or []) & set(a_ids)
+        assert await store.scope_names() == frozenset({A, B, ""})
+
+    async def test_search_sees_only_its_scopes(self, store: Store) -> None:
+        made = await self._two_guilds(store)
+        ranked = await store.fulltext(["harbour"], (B, ""), 10)
+        assert {i for i, _ in ranked} == set(made[B][1] + made[""][1])
+        dated = await store.fulltext(["harbour"], (B,), 10, Window("2023-01-01", "2023-12-31"))
+        assert {i for i, _ in dated} == set(made[B][1])
+
+    async def test_records_are_seen_only_in_their_scope(self, store: Store) -> None:
+        answer = await store.keep_answer("2023-06-01T00:00:00", A, "{}", "2023-01-01")
+        assert await store.kept_answer(answer, (B, "")) is None and await store.kept_answer(answer, (A,)) is not None
+        await store.add_vote("2023-06-01T00:00:00", A, "u1", "q?", 1, "[]", answer)
+        assert await store.votes(10, (B, "")) == [] and len(await store.votes(10, (A,))) == 1
+        feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
+        assert await store.feeds((B,)) == [] and [f.id for f in await store.feeds((A,))] == [feed.id]
+        assert not await store.remove_feed(feed.id, (B,)) and len(await store.feeds(None)) == 1
+
+
+class TransactionContract:
+    """Each write is all or nothing; other processes see only what is committed, and notice it."""
+
+    async def test_a_failed_write_leaves_nothing(self, store: Store) -> None:
+        bad = np.array([vectors(1)[0], "not a vector"], dtype=object)  # the second vector cannot be stored
+        with pytest.raises((TypeError, ValueError)):
+            await store.put_article(article("Half"), "", "Half", "hash-half", bad)
+        assert await store.articles(None) == [] and await store.passage_count() == 0
+        await put(store, article("Whole"))  # and the store still works
+        assert [a.title for a in await store.articles(None)] == ["Whole"]
+
+    async def test_concurrent_writes_all_land(self, store: Store) -> None:
+        await asyncio.gather(*(put(store, article(f"Story {n}"), seed=n) for n in range(8)),
+                             *(store.set_meta(f"k{n}", "v") for n in range(8)))
+        assert await store.article_count(None) == 8 and await store.passage_count() == 16
+
+    async def test_another_process_sees_commits_and_its_version_moves(self, store: Store, reopen: Reopen) -> None:
+        other = await reopen()
+        try:
+            before = await other.version()
+            article_id, _ = await put(store, article("Fresh"))
+            assert await other.version() != before
+            assert [a.id for a in await other.articles(None)] == [article_id]
+            assert await other.document_counts(["fresh"]) == {"fresh": 2}
+        finally:
+            await other.close()
+
+    async def test_what_was_committed_survives_closing(self, store: Store, reopen: Reopen) -> None:
+        article_id, _ = await put(store, article("Kept"))
+        await store.set_meta("embedder", "hash")
+        await store.close()
+        again = await reopen()
+        try:
+            assert [a.id for a in await again.articles(None)] == [article_id]
+            assert await again.get_meta("embedder") == "hash"
+        finally:
+            await again.close()
+
+
+class StoreContract(ArticleContract, SearchContract, VectorContract, RecordContract, IsolationContract,
+                    TransactionContract):
+    """Every part of the contract: what a backend's test class inherits."""

@@ -1,0 +1,25 @@
+"""The `Store` contract run against the SQLite store on tmp_path (the PostgreSQL store joins here)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+from store_contract import StoreContract
+
+from index.store import SQLiteStore, Store, open_store
+
+
+class TestSQLiteStore(StoreContract):
+    @pytest.fixture
+    async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
+        store = await open_store(tmp_path / "library.sqlite3")
+        assert isinstance(store, SQLiteStore) and isinstance(store, Store)
+        yield store
+        await store.close()
+
+    @pytest.fixture
+    def reopen(self, tmp_path: Path):  # type: ignore[no-untyped-def]
+        async def again() -> Store:
+            return await open_store(tmp_path / "library.sqlite3")
+        return again
