@@ -114,15 +114,33 @@ async def dense_search(
     vectors: VectorStore, store: Store, qvec: np.ndarray, scopes: Sequence[str] | None, k: int,
     window: Window | None = None,
 ) -> dict[int, float]:
-    """Top passages by cosine within `scopes` and published in `window`.
+    """Top passages by cosine within `scopes` and published in `window`, filtered before ranking.
 
-    A window holding at most EXACT_MAX passages is scanned exactly over their stored vectors;
-    otherwise the FAISS search widens until enough of its results are in scope and window.
+    Each scope (with the window) holding at most EXACT_MAX passages is scanned exactly over their
+    stored vectors; the larger scopes are searched in the shared FAISS index, widening until enough
+    of its results are in them (and the window). A guild's own articles thus never depend on
+    widening past a large shared library.
     """
-    if window is not None:
-        inside = await store.passages_in(window, scopes, EXACT_MAX)
-        if inside is not None:
-            return await exact_search(store, qvec, inside, k)
+    if scopes is None and window is None:
+        return dict((await asyncio.to_thread(vectors.search, qvec, k))[:k])
+    small: list[int] = []
+    large: list[str] = []
+    for part in ([None] if scopes is None else [[scope] for scope in scopes]):
+        inside = await store.passages_in(window, part, EXACT_MAX)
+        if inside is None:
+            large += part or []
+        else:
+            small += inside
+    found = await exact_search(store, qvec, small, k) if small else {}
+    if large or (scopes is None and not small):
+        found.update(await _shared_search(vectors, store, qvec, large or None, k, window))
+    return dict(sorted(found.items(), key=lambda pair: pair[1], reverse=True)[:k])
+
+
+async def _shared_search(
+    vectors: VectorStore, store: Store, qvec: np.ndarray, scopes: Sequence[str] | None, k: int, window: Window | None,
+) -> dict[int, float]:
+    """The FAISS search over every passage, widened until `k` of its results are in `scopes` and `window`."""
     total = len(vectors)
     fetch = k
     while True:

@@ -68,8 +68,8 @@ class Store(Protocol):
     async def passages_by_id(self, ids: Sequence[int], scopes: Scopes, window: Window | None = None) -> dict[int, Passage]:
         """The passages among `ids` in `scopes` and published in `window`."""
 
-    async def passages_in(self, window: Window, scopes: Scopes, limit: int) -> list[int] | None:
-        """Ids of the passages published in `window`; None when there are more than `limit`."""
+    async def passages_in(self, window: Window | None, scopes: Scopes, limit: int) -> list[int] | None:
+        """Ids of the passages in `scopes` published in `window`; None when there are more than `limit`."""
 
     async def passage_count(self) -> int:
         """How many passages the library holds, every scope."""

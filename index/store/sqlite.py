@@ -240,7 +240,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
         rows = await self._reader.execute_fetchall(sql + dated, params + dates)
         return {int(r[0]): Passage(*r) for r in rows}
 
-    async def passages_in(self, window: Window, scopes: Sequence[str] | None, limit: int) -> list[int] | None:
+    async def passages_in(self, window: Window | None, scopes: Sequence[str] | None, limit: int) -> list[int] | None:
         """Ids of the passages published in `window` (and `scopes`); None when there are more than `limit`.
 
         The articles are found on their published index, so a narrow window costs little at any size.
