@@ -22,8 +22,8 @@ from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import BadQuestion, RejectedInput
 from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote, StoredArticle
-from .faiss_index import FLAT_MAX
-from .library_vectors import VectorIndexKeeping
+from .vectors.faiss_index import FLAT_MAX
+from .vectors.keeping import VectorIndexKeeping
 from .search import Hit, SentenceVectors, retrieve
 from .store import Store, open_store
 from .text import sentence_spans

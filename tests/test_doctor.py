@@ -220,7 +220,7 @@ async def test_an_approximate_index_is_checked_against_exact_search(tmp_path: Pa
 
 async def test_an_approximate_index_that_misses_too_much_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     await _ivf_library(tmp_path)
-    monkeypatch.setattr("index.faiss_index.NPROBE", 1)  # one list of 20 searched
+    monkeypatch.setattr("index.vectors.faiss_index.NPROBE", 1)  # one list of 20 searched
     found = checks(tmp_path)["vector index"]
     assert found.level == "warn" and "below 0.95" in found.detail and "rebuilt from the database" in found.fix
 
@@ -228,7 +228,7 @@ async def test_an_approximate_index_that_misses_too_much_is_reported(tmp_path: P
 def test_exact_top_k_over_batches_is_exact_search() -> None:
     import faiss
 
-    from index.doctor_vectors import exact_top_k
+    from index.doctor.vectors import exact_top_k
 
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(50, 8)).astype(np.float32)

@@ -7,7 +7,7 @@ import faiss
 import numpy as np
 import pytest
 
-from index.faiss_index import build_index, index_ids, is_approximate, load_index, needs_rebuild
+from index.vectors.faiss_index import build_index, index_ids, is_approximate, load_index, needs_rebuild
 
 
 def _unit(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:

@@ -138,7 +138,7 @@ async def test_subscriptions_are_per_scope(lib: Library, site: Site) -> None:
 async def test_feeds_command_line(tmp_path: Path, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     import argparse
 
-    from index.cli_feeds import add_parsers, run_feeds
+    from index.cli.feeds import add_parsers, run_feeds
 
     parser = argparse.ArgumentParser()
     add_parsers(parser.add_subparsers(dest="command"))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.embed import normalize
-from index.faiss_index import build_index
+from index.vectors.faiss_index import build_index
 from index.vectors import FaissStore, VectorStore
 
 

@@ -8,10 +8,10 @@ import numpy as np
 
 from conftest import settings_for
 from index.embed import HashEmbedder, normalize
-from index.faiss_index import build_index
+from index.vectors.faiss_index import build_index
 from index.library import Library
 from index.models import Article
-from index.vectors import MMAP_BYTES, FaissStore
+from index.vectors.faiss_store import MMAP_BYTES, FaissStore
 
 
 def unit(n: int, seed: int = 0, dim: int = 16) -> np.ndarray:
@@ -52,7 +52,7 @@ def test_a_large_ivf_file_opens_memory_mapped_and_accepts_writes(tmp_path: Path,
     store = FaissStore(16, build_index(data, np.arange(600), flat_max=200), flat_max=200)
     path = tmp_path / "vectors.faiss"
     store.save(path, {"generation": "7"})
-    monkeypatch.setattr("index.vectors.MMAP_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr("index.vectors.faiss_store.MMAP_BYTES", 0)  # every file counts as large
     loaded = FaissStore.load(path, {"generation": "7"}, flat_max=200)
     assert loaded is not None and loaded.kind == store.kind and MMAP_BYTES > 0
     assert loaded.search(data[5], 1)[0][0] == 5

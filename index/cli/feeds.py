@@ -10,11 +10,11 @@ from pathlib import Path
 import sys
 from typing import Mapping, Sequence
 
-from .config import Settings, fetch_settings
-from .fetch import Fetcher, FetchSettings
-from .library import Library
-from .models import GLOBAL_SCOPE, IngestResult
-from .webingest import add_feed, list_feeds, poll_feeds, remove_feed, ingest_url
+from ..config import Settings, fetch_settings
+from ..fetch import Fetcher, FetchSettings
+from ..library import Library
+from ..models import GLOBAL_SCOPE, IngestResult
+from ..webingest import add_feed, list_feeds, poll_feeds, remove_feed, ingest_url
 
 
 def is_url(argument: str) -> bool:

@@ -12,7 +12,7 @@ import asyncio
 import faiss
 
 from .faiss_index import build_index, trained_ivf, training_size, with_train_threads
-from .store import Store
+from ..store import Store
 
 
 async def built_index(store: Store, dim: int, flat_max: int, nprobe: int) -> faiss.Index:

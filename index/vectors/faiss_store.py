@@ -1,8 +1,8 @@
-"""Vector stores: the Protocol, and FAISS on disk (ids are SQLite passage ids).
+"""The FAISS vector store on disk (ids are the store's passage ids).
 
 FAISS is a derived cache of the vectors SQLite holds: it is saved atomically (temporary file,
 then rename) with a stamp (embedder, dimension, generation, count). Its type follows the size
-(index/faiss_index.py): exact Flat up to `flat_max` vectors, IVF past it. A file whose stamp does not
+(faiss_index.py): exact Flat up to `flat_max` vectors, IVF past it. A file whose stamp does not
 match the database is rebuilt from SQLite's vectors at start, so no re-embedding is needed.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Iterable, Protocol, runtime_checkable
+from typing import Iterable
 
 import faiss
 import numpy as np
@@ -21,23 +21,6 @@ from .faiss_index import FLAT_MAX, NPROBE, index_ids, load_index, needs_rebuild
 
 log = logging.getLogger(__name__)
 MMAP_BYTES = 256 * 2**20  # saved indexes larger than this are opened memory-mapped
-
-
-@runtime_checkable
-class VectorStore(Protocol):
-    """Inner-product search over unit vectors keyed by integer ids. Thread-safe, blocking."""
-
-    dim: int
-
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None: ...
-
-    def remove(self, ids: Iterable[int]) -> None: ...
-
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]: ...
-
-    def ids(self) -> set[int]: ...
-
-    def __len__(self) -> int: ...
 
 
 class FaissStore:

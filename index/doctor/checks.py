@@ -19,15 +19,15 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from . import health
-from .config import ConfigError, Settings, environment
-from .embed import Embedder, make_embedder
-from .fetch import FetchSettings, check_url
-from .errors import RejectedInput
-from .store.schema import MIGRATIONS
-from .store.sqlite_inspect import feed_rows, integrity
-from .doctor_checks import Check, fail, ok, warn
-from .doctor_vectors import check_vectors
+from .. import health
+from ..config import ConfigError, Settings, environment
+from ..embed import Embedder, make_embedder
+from ..fetch import FetchSettings, check_url
+from ..errors import RejectedInput
+from ..store.schema import MIGRATIONS
+from ..store.sqlite_inspect import feed_rows, integrity
+from .results import Check, fail, ok, warn
+from .vectors import check_vectors
 
 EmbedderFactory = Callable[[Settings], Embedder]
 TOKEN_PART = re.compile(r"^[A-Za-z0-9_-]+$")

@@ -10,11 +10,11 @@ from typing import Any, Awaitable, Callable, Sequence
 
 import numpy as np
 
-from .config import Settings
+from ..config import Settings
 from .faiss_index import NPROBE
-from .store import Store
-from .vector_build import built_index
-from .vectors import FaissStore
+from ..store import Store
+from .build import built_index
+from .faiss_store import FaissStore
 
 log = logging.getLogger("index.library")
 

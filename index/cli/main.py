@@ -12,15 +12,15 @@ from pathlib import Path
 from importlib.metadata import entry_points
 from typing import Any, Awaitable, Callable, Sequence, TextIO
 
-from . import cli_feeds
-from .config import ConfigError, Settings, fetch_settings
-from .events import track
-from .errors import NewsdeskError
-from .library import Library
-from .logs import setup_logging
-from .models import GLOBAL_SCOPE, IngestResult
-from .progress import ProgressBar
-from .render import answer_json, answer_text, article_line
+from . import feeds as cli_feeds
+from ..config import ConfigError, Settings, fetch_settings
+from ..events import track
+from ..errors import NewsdeskError
+from ..library import Library
+from ..logs import setup_logging
+from ..models import GLOBAL_SCOPE, IngestResult
+from ..progress import ProgressBar
+from ..render import answer_json, answer_text, article_line
 
 NOW_HELP = "the day questions are asked on (YYYY-MM-DD): \"this week\" or \"in March\" count from it (default: today)"
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -168,7 +168,7 @@ async def _feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("backup")
 async def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    from .store.sqlite_backup import backup
+    from ..store.sqlite_backup import backup
 
     info = await asyncio.to_thread(backup, settings.home, Path(args.path))
     print(f"backed up {info.articles} articles ({info.passages} passages) to {info.path}", file=sys.stderr)
@@ -177,7 +177,7 @@ async def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("restore")
 async def _restore(args: argparse.Namespace, settings: Settings) -> int:
-    from .store.sqlite_backup import restore
+    from ..store.sqlite_backup import restore
 
     info = await asyncio.to_thread(restore, settings.home, Path(args.path))
     async with Library(settings):  # migrates an older backup, rebuilds the FAISS index
@@ -189,7 +189,7 @@ async def _restore(args: argparse.Namespace, settings: Settings) -> int:
 @command("doctor")
 async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     """Check the installation; print what to fix; exit 1 when something must be fixed."""
-    from . import doctor
+    from .. import doctor
 
     checks = await asyncio.to_thread(doctor.run_checks, quick=args.quick)
     print(doctor.report(checks))
@@ -201,7 +201,7 @@ async def _eval(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.file)
     if path.is_dir():
         return await _eval_news(args, settings, path)
-    from .evaluate import report, run, summary
+    from ..evaluate import report, run, summary
 
     if not path.is_file():
         print(f"error: no SQuAD file or news folder at {path}", file=sys.stderr)
@@ -221,7 +221,7 @@ async def _eval(args: argparse.Namespace, settings: Settings) -> int:
 async def _eval_news(args: argparse.Namespace, settings: Settings, folder: Path) -> int:
     from dataclasses import asdict
 
-    from . import evaluate_news
+    from .. import evaluate_news
 
     keep = Path(args.keep) if args.keep else None
     try:
