@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from index.config import VECTORS_FILE
+
 from bench import report
 from bench.data import BBC, ROOT, SQUAD
 
@@ -115,7 +117,7 @@ def part_faiss(quick: bool) -> str:
 def _scale_home(n: int, folder: Path) -> tuple[Path, dict[str, Any]]:
     """A data folder of `n` synthetic passages in `folder` (made unless already there) and how it was built."""
     home = folder / f"scale-{n}"
-    if not (home / "vectors.faiss").is_file():
+    if not (home / VECTORS_FILE).is_file():
         shutil.rmtree(home, ignore_errors=True)
         return home, worker("scale", {"n": n, "base": 4000, "home": str(home)})
     return home, json.loads((home / "bench-build.json").read_text())

@@ -17,6 +17,8 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from index.config import DATABASE_FILE
+
 PER_ARTICLE = 5  # passages per synthetic article
 CHUNK = 20_000
 
@@ -69,14 +71,14 @@ def fill(home: Path, n: int, base: np.ndarray, paragraphs: list[str], headlines:
     from index.store import open_store
 
     async def create() -> None:  # the schema, as the app makes it
-        store = await open_store(home / "newsdesk.sqlite3")
+        store = await open_store(home / DATABASE_FILE)
         await store.set_meta("embedder", embedder)
         await store.close()
 
     home.mkdir(parents=True, exist_ok=True)
     asyncio.run(create())
     started = time.perf_counter()
-    db = sqlite3.connect(home / "newsdesk.sqlite3")
+    db = sqlite3.connect(home / DATABASE_FILE)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=OFF")
     split = _sentences(paragraphs)

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from index.config import DATABASE_FILE, VECTORS_FILE
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -221,7 +223,7 @@ def task_scale_ask(args: dict[str, Any]) -> dict[str, Any]:
     asked = questions([a.headline for a in bbc_articles() or []], QUESTIONS)
     result = asyncio.run(measure(home, embedder, asked, args.get("rounds", 2)))
     sizes = folder_mb(home)
-    return {**result, "sqlite_mb": sizes.get("newsdesk.sqlite3", 0.0), "faiss_mb": sizes.get("vectors.faiss", 0.0),
+    return {**result, "sqlite_mb": sizes.get(DATABASE_FILE, 0.0), "faiss_mb": sizes.get(VECTORS_FILE, 0.0),
             "peak_rss_mb": peak_rss_mb()}
 
 

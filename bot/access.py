@@ -5,21 +5,6 @@ import re
 from datetime import date
 from typing import Iterable
 
-from index.models import GLOBAL_SCOPE
-
-
-def guild_scope(guild_id: int) -> str:
-    """The scope of articles ingested in guild `guild_id`."""
-    return f"guild:{guild_id}"
-
-
-def read_scopes(guild_id: int | None) -> tuple[str, ...]:
-    """Shipped articles everywhere; a guild's own articles only inside it; DMs see only shipped."""
-    return (GLOBAL_SCOPE,) if guild_id is None else (GLOBAL_SCOPE, guild_scope(guild_id))
-
-
-def write_scope(guild_id: int | None) -> str:
-    return GLOBAL_SCOPE if guild_id is None else guild_scope(guild_id)
 
 
 def may_manage(*, manage_guild: bool, administrator: bool, roles: Iterable[tuple[int, str]], admin_role: str) -> bool:

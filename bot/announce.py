@@ -8,7 +8,7 @@ from pathlib import Path
 from discord.utils import escape_markdown
 
 from bot import render
-from bot.access import guild_scope
+from index.models import guild_scope
 from index.models import GLOBAL_SCOPE
 from index.webingest import PollResult, Subscription
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Sequence
 import discord
 
 from bot import render
-from bot.access import write_scope
+from index.models import write_scope
 from index.events import track
 from index.models import Answer
 

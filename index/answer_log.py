@@ -6,17 +6,14 @@ Answers older than KEEP_DAYS are dropped as new ones are kept; a button on an ol
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any, Sequence
 
+from .clock import utc_now, utc_stamp
 from .models import Answer, Quote
 from .store import Scopes, Store
 
 KEEP_DAYS = 90
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _compact(answer: Answer) -> str:
@@ -29,9 +26,9 @@ def _compact(answer: Answer) -> str:
 
 async def keep_answer(store: Store, answer: Answer, scope: str) -> int:
     """Store a posted answer (without its quotes' context); returns its id (what its buttons carry)."""
-    created = _now()
-    drop_before = (created - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
-    return await store.keep_answer(created.isoformat(timespec="seconds"), scope, _compact(answer), drop_before)
+    created = utc_now()
+    drop_before = utc_stamp(created - timedelta(days=KEEP_DAYS))
+    return await store.keep_answer(utc_stamp(created), scope, _compact(answer), drop_before)
 
 
 async def kept_answer(store: Store, answer_id: int, scopes: Scopes = None) -> tuple[Answer, str] | None:
@@ -50,7 +47,7 @@ async def add_vote(
     answer_id: int | None = None,
 ) -> int:
     """Store a vote with its question and quotes; 0 when this person already voted on `answer_id`."""
-    created = _now().isoformat(timespec="seconds")
+    created = utc_stamp()
     return await store.add_vote(created, scope, user_id, question, vote, _quoted(quotes), answer_id)
 
 

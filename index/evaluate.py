@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, Sequence
 
 from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import NewsdeskError
 from .library import Library
+from .progress import ProgressBar
 from .models import Answer, Article
 
 SOURCE = "SQuAD"
@@ -88,28 +88,6 @@ def answer_in_marked(answer: Answer, golds: Sequence[str]) -> bool:
     return any(gold.strip().casefold() in marked for gold in golds)
 
 
-class Progress:
-    """A one-line progress bar on a terminal (stderr), rewritten in place."""
-
-    def __init__(self, total: int, label: str, out: TextIO = sys.stderr) -> None:
-        self.total, self.label, self.out = total, label, out
-        self.started = time.perf_counter()
-        self._shown = -1.0
-
-    def update(self, done: int) -> None:
-        now = time.perf_counter()
-        if done < self.total and now - self._shown < 0.5:
-            return
-        self._shown = now
-        width = 30
-        filled = int(width * done / max(self.total, 1))
-        rate = done / max(now - self.started, 1e-9)
-        self.out.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} {rate:.1f}/s")
-        if done >= self.total:
-            self.out.write("\n")
-        self.out.flush()
-
-
 async def run(
     path: Path, settings: Settings, limit: int | None = None, embedder: Embedder | None = None,
     progress: bool = True,
@@ -122,23 +100,27 @@ async def run(
     with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as home:
         async with Library(replace(settings, home=Path(home)), embedder=embedder) as lib:
             ids = await _ingest(lib, articles, progress)
-            bar = Progress(len(cases), "asking   ") if progress else None
+            bar = ProgressBar("questions") if progress else None
             outcomes = []
             for done, case in enumerate(cases, start=1):
                 outcomes.append(await _ask(lib, case, ids))
                 if bar:
-                    bar.update(done)
+                    bar(done, len(cases))
+            if bar:
+                bar.close()
     return outcomes
 
 
 async def _ingest(lib: Library, articles: Sequence[Article], progress: bool) -> dict[tuple[str, int], int]:
     """Store the articles in batches; returns (title, paragraph number) -> passage id."""
-    bar = Progress(len(articles), "ingesting") if progress else None
+    bar = ProgressBar("articles") if progress else None
     step = 8
     for start in range(0, len(articles), step):
         await lib.ingest_articles(articles[start : start + step])
         if bar:
-            bar.update(min(start + step, len(articles)))
+            bar(min(start + step, len(articles)), len(articles))
+    if bar:
+        bar.close()
     ids: dict[tuple[str, int], int] = {}
     for stored in await lib.articles():
         for passage in await lib.passages(stored.id):

@@ -25,7 +25,8 @@ from . import readers
 from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import NewsdeskError
-from .evaluate import Progress, _percentile
+from .evaluate import _percentile
+from .progress import ProgressBar
 from .library import Library
 from .models import Answer, Article, Quote
 
@@ -138,14 +139,18 @@ async def run(
         embedder = await asyncio.to_thread(make_embedder, settings.embedder, settings.home / "models")
     with tempfile.TemporaryDirectory(prefix="newsdesk-news-eval-") as temporary:
         async with Library(replace(settings, home=home or Path(temporary)), embedder=embedder) as lib:
-            bar = Progress(len(articles), "ingesting") if progress else None
-            await lib.ingest_articles(articles, progress=(lambda done, _total: bar.update(done)) if bar else None)
-            bar = Progress(len(cases), "asking   ") if progress else None
+            bar = ProgressBar("articles") if progress else None
+            await lib.ingest_articles(articles, progress=bar)
+            if bar:
+                bar.close()
+            bar = ProgressBar("questions") if progress else None
             outcomes = []
             for done, case in enumerate(cases, start=1):
                 outcomes.append(await ask(lib, case))
                 if bar:
-                    bar.update(done)
+                    bar(done, len(cases))
+            if bar:
+                bar.close()
     return outcomes
 
 

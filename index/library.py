@@ -166,7 +166,7 @@ class Library(VectorIndexKeeping):
             except RejectedInput as exc:
                 found, bad = [], [exc]
             articles += found
-            rejected += [_rejection(exc) for exc in bad]
+            rejected += [IngestResult.rejected(exc.origin, exc.reason) for exc in bad]
         return rejected + await self.ingest_articles(articles, scope, progress)
 
     async def ingest_bytes(self, name: str, data: bytes, scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
@@ -175,7 +175,7 @@ class Library(VectorIndexKeeping):
             articles, bad = readers.partition(await asyncio.to_thread(readers.read_bytes, name, data))
         except RejectedInput as exc:
             articles, bad = [], [exc]
-        return [_rejection(exc) for exc in bad] + await self.ingest_articles(articles, scope)
+        return [IngestResult.rejected(exc.origin, exc.reason) for exc in bad] + await self.ingest_articles(articles, scope)
 
     async def forget(self, article_id: int, scope: str | None = None) -> bool:
         """Remove an article and all its passages; with `scope`, only an article of that scope."""
@@ -319,8 +319,4 @@ class Library(VectorIndexKeeping):
     async def kept_answer(self, answer_id: int) -> tuple[Answer, str] | None:
         """A kept answer and the scope it was asked in, or None when it is gone."""
         return await answer_log.kept_answer(self.store, answer_id)
-
-
-def _rejection(exc: RejectedInput) -> IngestResult:
-    return IngestResult("rejected", exc.origin, reason=exc.reason)
 

@@ -2,10 +2,31 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 GLOBAL_SCOPE = ""
 """Scope of the shipped articles: visible to every guild, DM and the command line."""
+GUILD_PREFIX = "guild:"
+
+
+def guild_scope(guild_id: int | str) -> str:
+    """The scope of the articles (answers, feeds) of Discord guild `guild_id`."""
+    return f"{GUILD_PREFIX}{guild_id}"
+
+
+def guild_of(scopes: Sequence[str]) -> str | None:
+    """The guild id named by the first guild scope among `scopes`, None when there is none."""
+    return next((s.removeprefix(GUILD_PREFIX) for s in scopes if s.startswith(GUILD_PREFIX)), None)
+
+
+def read_scopes(guild_id: int | str | None) -> tuple[str, ...]:
+    """What a place may read: the shipped articles everywhere, a guild's own only inside it."""
+    return (GLOBAL_SCOPE,) if guild_id is None else (GLOBAL_SCOPE, guild_scope(guild_id))
+
+
+def write_scope(guild_id: int | str | None) -> str:
+    """Where a place's articles go: its guild's scope, else the shared one."""
+    return GLOBAL_SCOPE if guild_id is None else guild_scope(guild_id)
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,11 @@ class IngestResult:
     article_id: int = 0
     passages: int = 0
     reason: str = ""
+
+    @classmethod
+    def rejected(cls, origin: str, reason: str) -> "IngestResult":
+        """A rejection: `origin` (file, url) and why, in words the user can act on."""
+        return cls("rejected", origin, reason=reason)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, AsyncIterator, Sequence
 
+from .clock import utc_stamp
 from .errors import RejectedInput
 from .feeds import FeedItem, parse_feed
 from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchSettings, check_url
@@ -36,10 +36,6 @@ class PollResult:
     reason: str = ""
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
 @contextlib.asynccontextmanager
 async def _session(settings: FetchSettings, fetcher: Fetcher | None) -> AsyncIterator[Fetcher]:
     if fetcher is not None:
@@ -47,10 +43,6 @@ async def _session(settings: FetchSettings, fetcher: Fetcher | None) -> AsyncIte
         return
     async with Fetcher(settings) as own:
         yield own
-
-
-def _rejected(exc: RejectedInput) -> IngestResult:
-    return IngestResult("rejected", exc.origin, reason=exc.reason)
 
 
 async def fetch_article(fetcher: Fetcher, url: str, item: FeedItem | None = None) -> Article:
@@ -73,7 +65,7 @@ async def ingest_url(
         async with _session(settings, fetcher) as session:
             article = await fetch_article(session, url)
     except RejectedInput as exc:
-        return [_rejected(exc)]
+        return [IngestResult.rejected(exc.origin, exc.reason)]
     return await lib.ingest_articles([article], scope)
 
 
@@ -91,7 +83,7 @@ async def add_feed(
             page = await session.get(url, accept=FEED_TYPES)
         feed = await asyncio.to_thread(parse_feed, page.body, page.url)
         title = feed.title
-    return await lib.store.add_feed(url, scope, title, _now())
+    return await lib.store.add_feed(url, scope, title, utc_stamp())
 
 
 async def get_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None = None) -> Subscription | None:
@@ -120,11 +112,11 @@ async def _known(lib: "Library", feed_id: int) -> tuple[set[str], set[str]]:
 
 async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestResult) -> None:
     record = FeedItemRecord(item.guid, item.url, result.article_id or None, result.status, result.reason)
-    await lib.store.record_feed_item(feed_id, record, _now())
+    await lib.store.record_feed_item(feed_id, record, utc_stamp())
 
 
 async def _update_feed(lib: "Library", feed: Subscription, **values: str) -> Subscription:
-    values["last_polled"] = _now()
+    values["last_polled"] = utc_stamp()
     await lib.store.update_feed(feed.id, values)
     return replace(feed, **values)
 
@@ -133,7 +125,7 @@ async def _ingest_item(lib: "Library", fetcher: Fetcher, feed: Subscription, ite
     try:
         article = await fetch_article(fetcher, item.url, item)
     except RejectedInput as exc:
-        result = _rejected(exc)
+        result = IngestResult.rejected(exc.origin, exc.reason)
         if not exc.reason.startswith(_TRANSIENT):
             await _record(lib, feed.id, item, result)
         return [result]

@@ -39,7 +39,7 @@ async def test_answers_older_than_the_keep_days_are_dropped(library: Library, mo
     answer = await library.ask("anything at all?")
     old = await library.keep_answer(answer)
     later = datetime.now(timezone.utc) + timedelta(days=answer_log.KEEP_DAYS + 1)
-    monkeypatch.setattr(answer_log, "_now", lambda: later)
+    monkeypatch.setattr(answer_log, "utc_now", lambda: later)
     new = await library.keep_answer(answer)
     assert await library.kept_answer(old) is None
     assert await library.kept_answer(new) is not None

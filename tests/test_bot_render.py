@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from bot import render
-from bot.access import may_manage, question_problem, read_scopes
+from bot.access import may_manage, question_problem
+from index.models import read_scopes
 from bot.ratelimit import RateLimiter, slow_down
 from index.models import Answer, Passage, Quote, StoredArticle
 

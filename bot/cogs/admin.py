@@ -10,7 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.access import guild_scope, may_manage, refusal_for_manage
+from bot.access import may_manage, refusal_for_manage
+from index.models import guild_scope
 from bot.cogs.articles import article_choices
 from index.errors import NewsdeskError
 from index.events import Event, track
@@ -110,7 +111,7 @@ class Admin(commands.Cog):
 
     async def _ingest_url(self, url: str, scope: str) -> list[IngestResult]:
         if not url.startswith(("http://", "https://")):
-            return [IngestResult("rejected", url, reason="not an http(s) address")]
+            return [IngestResult.rejected(url, "not an http(s) address")]
         return await ingest_url(self.bot.library, url, scope, self.bot.fetch)
 
     @app_commands.command(name="forget")

@@ -8,7 +8,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.access import read_scopes
+from index.models import read_scopes
 from bot.views import pager
 from index.events import track
 from index.models import StoredArticle

@@ -10,7 +10,7 @@ from discord.ext import commands
 from discord.utils import escape_markdown
 
 from bot import render
-from bot.access import guild_scope
+from index.models import guild_scope
 from bot.cogs.admin import refused_unless_manager
 from index.errors import RejectedInput
 from index.events import Event, track

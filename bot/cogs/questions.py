@@ -11,7 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.access import question_problem, range_problem, read_scopes, write_scope
+from bot.access import question_problem, range_problem
+from index.models import read_scopes, write_scope
 from bot.ratelimit import slow_down
 from bot.views import answer_view
 from index.errors import NewsdeskError

@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 from ..config import Settings, fetch_settings
 from ..fetch import Fetcher, FetchSettings
 from ..library import Library
-from ..models import GLOBAL_SCOPE, IngestResult
+from ..models import IngestResult, write_scope
 from ..webingest import add_feed, list_feeds, poll_feeds, remove_feed, ingest_url
 
 
@@ -50,7 +50,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def _scope(guild: str | None) -> str:
-    return f"guild:{guild}" if guild else GLOBAL_SCOPE
+    return write_scope(guild or None)
 
 
 async def run_feeds(args: argparse.Namespace, settings: Settings, env: Mapping[str, str] | None = None) -> int:

@@ -18,7 +18,7 @@ from ..events import track
 from ..errors import NewsdeskError
 from ..library import Library
 from ..logs import setup_logging
-from ..models import GLOBAL_SCOPE, IngestResult
+from ..models import GLOBAL_SCOPE, IngestResult, guild_of, read_scopes
 from ..progress import ProgressBar
 from ..render import answer_json, answer_text, article_line
 
@@ -69,7 +69,7 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def scopes_for(guild: str | None) -> tuple[str, ...]:
     """The shipped articles, plus a guild's own when `--guild` names one."""
-    return (GLOBAL_SCOPE, f"guild:{guild}") if guild else (GLOBAL_SCOPE,)
+    return read_scopes(guild or None)
 
 
 def day(value: str) -> date:
@@ -86,7 +86,7 @@ async def _answer(
     """Print one answer (dates in the question relative to `now`, None: today); a bad question
     prints its error and returns False."""
     try:
-        guild = next((s.removeprefix("guild:") for s in scopes if s.startswith("guild:")), None)
+        guild = guild_of(scopes)
         with track("ask", guild) as event:
             answer = event.answer = await lib.ask(question, scopes=scopes, now=now)
     except NewsdeskError as exc:

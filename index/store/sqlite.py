@@ -1,13 +1,13 @@
 """The SQLite store (aiosqlite): articles, passages with their vectors, full-text search (FTS5)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import aiosqlite
 import numpy as np
 
+from ..clock import utc_stamp
 from ..models import Article, Passage, StoredArticle
 from ..when import Window
 from .schema import migrate
@@ -21,10 +21,6 @@ _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
 
 
 COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _article(row: Sequence[Any]) -> StoredArticle:
@@ -136,7 +132,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
                     "INSERT INTO articles (scope, key, title, source, url, published, author, origin, "
                     "content_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (scope, key, article.title, article.source, article.url, article.published,
-                     article.author, article.origin, content_hash, _now()),
+                     article.author, article.origin, content_hash, utc_stamp()),
                 )
                 article_id = int(cursor.lastrowid or 0)
                 ids: list[int] = []
