@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -249,7 +249,7 @@ def main() -> None:
     }
     command = "python -m bench " + " ".join(sys.argv[1:])
     info = report.machine()
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     load_before = report.load_average()
     sections = []
     saved = ROOT / "var" / "bench"
@@ -268,7 +268,7 @@ def main() -> None:
             body = f"_Skipped: {exc}_"
         body += f"\n\n({time.perf_counter() - begun:.0f} s)"
         print(body + "\n", flush=True)
-        stamp = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load {report.load_average()}"
+        stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load {report.load_average()}"
         section = f"## {title}\n\n{body} — `{command}`, {stamp}\n"
         (saved / f"{key}.md").write_text(section, encoding="utf-8")
         sections.append(section)

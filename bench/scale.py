@@ -12,8 +12,9 @@ import hashlib
 import math
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,10 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
 
 
-def _chunks(n: int, base: np.ndarray, paragraphs: list[list[str]], seed: int) -> Iterator[tuple[int, list[str], np.ndarray, list[list[tuple[int, int]]], list[np.ndarray]]]:
+Chunk = tuple[int, list[str], np.ndarray, list[list[tuple[int, int]]], list[np.ndarray]]
+
+
+def _chunks(n: int, base: np.ndarray, paragraphs: list[list[str]], seed: int) -> Iterator[Chunk]:
     """(first row, texts, vectors, sentence spans, sentence vectors) for `n` passages, in chunks."""
     rng = np.random.default_rng(seed)
     dim = base.shape[1]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -40,7 +41,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsdes
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> "AnswerButton":
+                             match: re.Match[str]) -> AnswerButton:
         return cls(match["action"], int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -77,7 +78,7 @@ async def _share(interaction: discord.Interaction, answer: Answer, answer_id: in
     )
 
 
-async def _follow_up(bot: "NewsdeskBot", interaction: discord.Interaction, answer: Answer) -> None:
+async def _follow_up(bot: NewsdeskBot, interaction: discord.Interaction, answer: Answer) -> None:
     message = interaction.message
     if message is None or not isinstance(interaction.channel, discord.TextChannel):
         await interaction.response.send_message("Threads can only be started in a server text channel.", ephemeral=True)
@@ -93,7 +94,7 @@ async def _follow_up(bot: "NewsdeskBot", interaction: discord.Interaction, answe
     await interaction.response.send_message(f"Started {thread.mention}.", ephemeral=True)
 
 
-async def _vote(bot: "NewsdeskBot", interaction: discord.Interaction, answer: Answer, answer_id: int, vote: int) -> None:
+async def _vote(bot: NewsdeskBot, interaction: discord.Interaction, answer: Answer, answer_id: int, vote: int) -> None:
     with track("feedback", interaction.guild_id, question=False) as event:
         event.fields["vote"] = vote
         stored = await bot.library.record_feedback(

@@ -14,11 +14,12 @@ import json
 import logging
 import math
 import re
+from collections.abc import Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, AbstractSet, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -127,7 +128,7 @@ class Model:
                 "scale": self.scale.tolist(), "weights": self.weights.tolist(), "bias": self.bias}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Model":
+    def from_json(cls, data: dict[str, Any]) -> Model:
         """The model a to_json dict describes; ValueError when a part is missing or the sizes differ."""
         try:
             names = tuple(str(n) for n in data["features"])

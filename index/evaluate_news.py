@@ -16,10 +16,11 @@ import asyncio
 import bisect
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import readers
 from .config import Settings

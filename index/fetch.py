@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Awaitable, Callable, Iterable, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
@@ -54,7 +54,7 @@ class FetchSettings:
     user_agent: str = "NewsdeskBot/0.1 (+https://github.com/newsdesk; news archive)"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "FetchSettings":
+    def from_env(cls, env: Mapping[str, str]) -> FetchSettings:
         """NEWSDESK_FETCH_ALLOW (comma-separated hosts and CIDRs), _TIMEOUT, _MAX_BYTES,
         _MAX_REDIRECTS, NEWSDESK_USER_AGENT."""
         hosts, networks = parse_allow(env.get("NEWSDESK_FETCH_ALLOW", ""))
@@ -229,7 +229,7 @@ class Fetcher:
         self._trace_configs = trace_configs
         self._session: aiohttp.ClientSession | None = None
 
-    async def __aenter__(self) -> "Fetcher":
+    async def __aenter__(self) -> Fetcher:
         connector = aiohttp.TCPConnector(
             resolver=GuardedResolver(self.settings, self._lookup), use_dns_cache=False, limit_per_host=4
         )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, AsyncIterator, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from .config import ConfigError, Settings
 from .models import Answer, IngestResult
@@ -104,7 +105,7 @@ def observe_ingest(results: Iterable[IngestResult]) -> None:
     METRICS.observe_ingest(results)
 
 
-async def watch_library(lib: "Library", metrics: Metrics | None = None) -> None:
+async def watch_library(lib: Library, metrics: Metrics | None = None) -> None:
     """Report the library's size: passages read live at each scrape, articles counted now.
 
     Call again after an ingest or forget to refresh the article count."""

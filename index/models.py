@@ -81,7 +81,7 @@ class Quote:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Quote":
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
         """The quote `to_dict` described (unknown keys ignored)."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["highlights"] = [(int(a), int(b)) for a, b in known.get("highlights", [])]
@@ -114,7 +114,7 @@ class Answer:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Answer":
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
         """The answer `to_dict` described."""
         return cls(
             data["question"], bool(data["refused"]), [Quote.from_dict(q) for q in data.get("quotes", [])],

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import AbstractSet, Awaitable, Callable, Sequence
 
 import numpy as np
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, settings_for
+from conftest import ROOT
 from generated import question_for, write_articles
 from index.backup import BackupError, backup, inspect, restore
 from index.config import Settings

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import settings_for
 from index import schema
 from index.config import Settings
 from index.embed import HashEmbedder

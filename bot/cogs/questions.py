@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 class Questions(commands.Cog):
     """Answers questions with quotes from the stored articles."""
 
-    def __init__(self, bot: "NewsdeskBot") -> None:
+    def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
 
     # ---- shared -------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Readers turn files into Articles; each format is one module registered here by suffix."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from ..errors import RejectedInput
 from ..models import Article
