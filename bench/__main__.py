@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,12 @@ def worker(task: str, args: dict[str, Any]) -> dict[str, Any]:
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
         raise Skipped(f"`{task}` worker failed: {tail[0]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def median_of(runs: list[dict[str, Any]], key: str) -> float:
-    return statistics.median(r[key] for r in runs)
+    return float(statistics.median(r[key] for r in runs))
 
 
 def part_embedding(quick: bool, runs: int) -> str:
@@ -238,7 +240,7 @@ def main() -> None:
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     worker("embed", {"backend": "onnx", "paragraphs": 1, "question_rounds": 1})  # export once, outside timings
-    parts = {
+    parts: dict[str, tuple[str, Callable[[], str]]] = {
         "embedding": ("1. Embedding throughput (BBC)", lambda: part_embedding(args.quick, runs)),
         "library": ("2. Ingest and answer latency through the library (BBC)", lambda: part_library(args.quick, args.articles)),
         "faiss": ("3. Vector search: Flat vs IVF at 10k / 100k / 1M", lambda: part_faiss(args.quick)),

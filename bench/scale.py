@@ -29,7 +29,9 @@ def _sentences(paragraphs: list[str]) -> list[list[str]]:
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
-    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+    norms: np.ndarray = np.linalg.norm(x, axis=-1, keepdims=True)
+    unit: np.ndarray = (x / norms).astype(np.float32)
+    return unit
 
 
 Chunk = tuple[int, list[str], np.ndarray, list[list[tuple[int, int]]], list[np.ndarray]]
@@ -51,7 +53,7 @@ def _chunks(n: int, base: np.ndarray, paragraphs: list[list[str]], seed: int) ->
             own.insert(int(rng.integers(len(own) + 1)), (other[int(rng.integers(len(other)))], b[row]))
             if len(own) > 2:  # shuffle, keeping the first sentence first (it usually names the subject)
                 rest = own[1:]
-                rng.shuffle(rest)  # type: ignore[arg-type]
+                rng.shuffle(rest)
                 own = own[:1] + rest
             text, cut = "", []
             for sentence, _ in own:
@@ -138,7 +140,8 @@ class LoopWatch:
     """How late a 2 ms ticker wakes while questions are answered: what the event loop was kept from doing."""
 
     def __init__(self, every: float = 0.002) -> None:
-        self.every, self.late_ms = every, []  # type: ignore[var-annotated]
+        self.every = every
+        self.late_ms: list[float] = []
 
     async def run(self) -> None:
         import asyncio
