@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
@@ -30,7 +30,8 @@ BUTTONS = {  # action -> (label, emoji, style)
 }
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsdesk:(?P<action>up|down|share|thread):(?P<id>[0-9]+)"):
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+                   template=r"newsdesk:(?P<action>up|down|share|thread):(?P<id>[0-9]+)"):
     """A button on an answer; its custom id names the kept answer, so it works after a restart."""
 
     def __init__(self, action: str, answer_id: int) -> None:
@@ -40,12 +41,12 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsdes
         self.action, self.answer_id = action, answer_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> AnswerButton:
         return cls(match["action"], int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: NewsdeskBot = interaction.client  # type: ignore[assignment]
+        bot = cast("NewsdeskBot", interaction.client)
         try:
             kept = await bot.library.kept_answer(self.answer_id)
             if kept is None:
@@ -125,15 +126,15 @@ class PagerView(discord.ui.View):
         self.position.label = f"{self.index + 1}/{len(self.pages)}"
 
     @discord.ui.button(label="Previous", emoji="◀", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[PagerView]) -> None:
         await self._turn(interaction, -1)
 
     @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
-    async def position(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def position(self, interaction: discord.Interaction, _: discord.ui.Button[PagerView]) -> None:
         await interaction.response.defer()
 
     @discord.ui.button(label="Next", emoji="▶", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[PagerView]) -> None:
         await self._turn(interaction, 1)
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
@@ -142,6 +143,6 @@ class PagerView(discord.ui.View):
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
 
-def pager(pages: Sequence[discord.Embed]) -> discord.ui.View | discord.utils._MissingSentinel:
-    """A PagerView when there is more than one page, else nothing (MISSING, so no buttons)."""
-    return PagerView(pages) if len(pages) > 1 else discord.utils.MISSING
+def pager(pages: Sequence[discord.Embed]) -> PagerView | None:
+    """A PagerView when there is more than one page, else None (no buttons)."""
+    return PagerView(pages) if len(pages) > 1 else None

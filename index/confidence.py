@@ -120,8 +120,9 @@ class Model:
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """P(the first quote answers) for rows of raw features `x`."""
-        z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        z: np.ndarray = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.weights + self.bias
+        p: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return p
 
     def to_json(self) -> dict[str, Any]:
         return {**self.meta, "features": list(self.names), "mean": self.mean.tolist(),

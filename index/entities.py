@@ -42,6 +42,7 @@ def _load() -> Language:
     """The NER pipeline from the installed package (no download, no path lookup)."""
     blocked = "torch" not in sys.modules
     if blocked:  # thinc imports torch when it can (2 s, 230 MB) and NER never uses it
+        # None in sys.modules makes `import torch` fail (documented); typeshed types the values as ModuleType only
         sys.modules["torch"] = None  # type: ignore[assignment]
     try:
         import importlib

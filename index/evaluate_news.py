@@ -139,8 +139,8 @@ async def run(
         embedder = await asyncio.to_thread(make_embedder, settings.embedder, settings.home / "models")
     with tempfile.TemporaryDirectory(prefix="newsdesk-news-eval-") as temporary:
         async with Library(replace(settings, home=home or Path(temporary)), embedder=embedder) as lib:
-            bar = Progress(len(articles), "ingesting") if progress else None
-            await lib.ingest_articles(articles, progress=(lambda done, _total: bar.update(done)) if bar else None)
+            ingesting = Progress(len(articles), "ingesting") if progress else None
+            await lib.ingest_articles(articles, progress=(lambda done, _total: ingesting.update(done)) if ingesting else None)
             bar = Progress(len(cases), "asking   ") if progress else None
             outcomes = []
             for done, case in enumerate(cases, start=1):

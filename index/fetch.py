@@ -13,8 +13,9 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
@@ -36,6 +37,7 @@ FEED_TYPES = (
 _REDIRECTS = {301, 302, 303, 307, 308}
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _CHUNK = 64 * 1024
+_N = TypeVar("_N", int, float)
 
 
 class RefusedAddress(RejectedInput):
@@ -68,7 +70,7 @@ class FetchSettings:
         )
 
 
-def _number(env: Mapping[str, str], key: str, default, kind):  # type: ignore[no-untyped-def]
+def _number(env: Mapping[str, str], key: str, default: _N, kind: Callable[[str], _N]) -> _N:
     raw = env.get(key, "").strip()
     if not raw:
         return default
@@ -294,12 +296,12 @@ class Fetcher:
         self, url: str, final: str, response: aiohttp.ClientResponse, accept: tuple[str, ...],
         chain: tuple[str, ...],
     ) -> Fetched:
-        common = {
-            "url": final, "status": response.status, "redirects": chain,
-            "etag": response.headers.get("ETag", ""), "last_modified": response.headers.get("Last-Modified", ""),
-        }
+        head = Fetched(
+            url=final, status=response.status, redirects=chain,
+            etag=response.headers.get("ETag", ""), last_modified=response.headers.get("Last-Modified", ""),
+        )
         if response.status == 304:
-            return Fetched(**common)
+            return head
         if response.status >= 400 or response.status < 200:
             raise RejectedInput(url, f"HTTP status {response.status} {response.reason or ''}".rstrip())
         content_type = response.content_type if "Content-Type" in response.headers else ""
@@ -313,7 +315,7 @@ class Fetcher:
             body.extend(chunk)
             if len(body) > self.settings.max_bytes:
                 raise RejectedInput(url, f"too large (over the limit of {self.settings.max_bytes:,} bytes)")
-        return Fetched(body=bytes(body), content_type=content_type, charset=response.charset, **common)
+        return replace(head, body=bytes(body), content_type=content_type, charset=response.charset)
 
 
 async def fetch(url: str, settings: FetchSettings, accept: tuple[str, ...] = HTML_TYPES) -> Fetched:

@@ -76,9 +76,9 @@ class Library(VectorIndexKeeping):
 
     async def __aenter__(self) -> Library:
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        embedder = self._embedder_arg or await asyncio.to_thread(
-            make_embedder, self.settings.embedder, self.settings.home / "models"
-        )
+        embedder = self._embedder_arg
+        if embedder is None:
+            embedder = await asyncio.to_thread(make_embedder, self.settings.embedder, self.settings.home / "models")
         self.embedder = _LockedEmbedder(embedder)
         self.store = await Store.open(self.settings.home / "newsdesk.sqlite3")
         try:
@@ -96,7 +96,8 @@ class Library(VectorIndexKeeping):
         return await asyncio.to_thread(self.embedder.embed, texts)
 
     async def _embed_query(self, query: str) -> np.ndarray:
-        return (await self._embed([query]))[0]
+        vector: np.ndarray = (await self._embed([query]))[0]
+        return vector
 
     # ---- ingest -------------------------------------------------------------------------
 

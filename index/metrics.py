@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 try:
     from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+    HAVE_PROMETHEUS = True
 except ImportError:  # pragma: no cover - it is a dependency; metrics just stay off without it
-    CollectorRegistry = None  # type: ignore[assignment,misc]
+    HAVE_PROMETHEUS = False
 
 log = logging.getLogger(__name__)
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
@@ -34,7 +36,7 @@ class Metrics:
     """The counters, histogram and gauges of one process, in their own registry."""
 
     def __init__(self) -> None:
-        self.enabled = CollectorRegistry is not None
+        self.enabled = HAVE_PROMETHEUS
         if not self.enabled:
             return
         self.registry = CollectorRegistry()

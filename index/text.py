@@ -77,10 +77,10 @@ def fts_match(terms: Sequence[str]) -> str:
 def _stemmer() -> Callable[[str], str]:
     """Snowball English stemming (PyStemmer) when installed, else a light suffix stripper."""
     try:
-        import Stemmer  # type: ignore[import-not-found]
+        import Stemmer
     except ImportError:
         return _strip_suffix
-    stem = Stemmer.Stemmer("english").stemWord
+    stem: Callable[[str], str] = Stemmer.Stemmer("english").stemWord
     lock = threading.Lock()  # one stemmer, called from the scoring threads too
 
     def locked(word: str) -> str:
