@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench eval train install clean
+.PHONY: run test lint bench eval train install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ run: $(STAMP)
 	@if [ -n "$$DISCORD_TOKEN" ] || grep -qs '^DISCORD_TOKEN=.' .env; then \
 		exec $(NEWSDESK) bot; else exec $(NEWSDESK) chat; fi
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: $(STAMP) lint
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -40,4 +44,4 @@ eval: $(STAMP)
 	$(NEWSDESK) eval ../shared/eval/news-2023 --every 4
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

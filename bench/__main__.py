@@ -10,14 +10,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index.config import VECTORS_FILE
-
 from bench import report
 from bench.data import BBC, ROOT, SQUAD
+from index.config import VECTORS_FILE
 
 BACKENDS = ("onnx", "torch")
 QUESTION = "who accompanies Putin?"
@@ -39,11 +39,12 @@ def worker(task: str, args: dict[str, Any]) -> dict[str, Any]:
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
         raise Skipped(f"`{task}` worker failed: {tail[0]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def median_of(runs: list[dict[str, Any]], key: str) -> float:
-    return statistics.median(r[key] for r in runs)
+    return float(statistics.median(r[key] for r in runs))
 
 
 def part_embedding(quick: bool, runs: int) -> str:
@@ -240,7 +241,7 @@ def main() -> None:
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     worker("embed", {"backend": "onnx", "paragraphs": 1, "question_rounds": 1})  # export once, outside timings
-    parts = {
+    parts: dict[str, tuple[str, Callable[[], str]]] = {
         "embedding": ("1. Embedding throughput (BBC)", lambda: part_embedding(args.quick, runs)),
         "library": ("2. Ingest and answer latency through the library (BBC)", lambda: part_library(args.quick, args.articles)),
         "faiss": ("3. Vector search: Flat vs IVF at 10k / 100k / 1M", lambda: part_faiss(args.quick)),
@@ -251,7 +252,7 @@ def main() -> None:
     }
     command = "python -m bench " + " ".join(sys.argv[1:])
     info = report.machine()
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     load_before = report.load_average()
     sections = []
     saved = ROOT / "var" / "bench"
@@ -270,7 +271,7 @@ def main() -> None:
             body = f"_Skipped: {exc}_"
         body += f"\n\n({time.perf_counter() - begun:.0f} s)"
         print(body + "\n", flush=True)
-        stamp = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load {report.load_average()}"
+        stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load {report.load_average()}"
         section = f"## {title}\n\n{body} — `{command}`, {stamp}\n"
         (saved / f"{key}.md").write_text(section, encoding="utf-8")
         sections.append(section)

@@ -13,6 +13,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from bench.data import SHARED
 from index.boilerplate import clean_articles
@@ -26,7 +27,7 @@ def _texts(articles: list[Article]) -> dict[str, str]:
     return {a.url: "\n\n".join(a.paragraphs) for a in articles}
 
 
-def _answered(questions: list[dict], texts: dict[str, str]) -> int:
+def _answered(questions: list[dict[str, Any]], texts: dict[str, str]) -> int:
     """Questions with an `expect` string, as whole words in any case, in one of their articles."""
     return sum(
         any(re.search(rf"(?<!\w){re.escape(e)}(?!\w)", texts.get(url, ""), re.IGNORECASE)
@@ -35,7 +36,7 @@ def _answered(questions: list[dict], texts: dict[str, str]) -> int:
     )
 
 
-def measure(news: Path = NEWS) -> dict | None:
+def measure(news: Path = NEWS) -> dict[str, Any] | None:
     """The figures as a dict, or None when the data is absent."""
     files = sorted(news.glob("articles-*.jsonl"))
     if not files or not (news / "qa.jsonl").is_file():

@@ -8,8 +8,9 @@ once before timing, so the per-passage caches are equally warm for every setting
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bench.scale import percentile
 

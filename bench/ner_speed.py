@@ -11,8 +11,8 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from bench.data import ROOT, SHARED
 from index.config import Settings

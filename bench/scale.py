@@ -12,8 +12,9 @@ import hashlib
 import math
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -30,10 +31,15 @@ def _sentences(paragraphs: list[str]) -> list[list[str]]:
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
-    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+    norms: np.ndarray = np.linalg.norm(x, axis=-1, keepdims=True)
+    unit: np.ndarray = (x / norms).astype(np.float32)
+    return unit
 
 
-def _chunks(n: int, base: np.ndarray, paragraphs: list[list[str]], seed: int) -> Iterator[tuple[int, list[str], np.ndarray, list[list[tuple[int, int]]], list[np.ndarray]]]:
+Chunk = tuple[int, list[str], np.ndarray, list[list[tuple[int, int]]], list[np.ndarray]]
+
+
+def _chunks(n: int, base: np.ndarray, paragraphs: list[list[str]], seed: int) -> Iterator[Chunk]:
     """(first row, texts, vectors, sentence spans, sentence vectors) for `n` passages, in chunks."""
     rng = np.random.default_rng(seed)
     dim = base.shape[1]
@@ -49,7 +55,7 @@ def _chunks(n: int, base: np.ndarray, paragraphs: list[list[str]], seed: int) ->
             own.insert(int(rng.integers(len(own) + 1)), (other[int(rng.integers(len(other)))], b[row]))
             if len(own) > 2:  # shuffle, keeping the first sentence first (it usually names the subject)
                 rest = own[1:]
-                rng.shuffle(rest)  # type: ignore[arg-type]
+                rng.shuffle(rest)
                 own = own[:1] + rest
             text, cut = "", []
             for sentence, _ in own:
@@ -136,7 +142,8 @@ class LoopWatch:
     """How late a 2 ms ticker wakes while questions are answered: what the event loop was kept from doing."""
 
     def __init__(self, every: float = 0.002) -> None:
-        self.every, self.late_ms = every, []  # type: ignore[var-annotated]
+        self.every = every
+        self.late_ms: list[float] = []
 
     async def run(self) -> None:
         import asyncio

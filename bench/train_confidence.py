@@ -18,10 +18,11 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

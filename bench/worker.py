@@ -10,8 +10,9 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from index.config import DATABASE_FILE, VECTORS_FILE
 

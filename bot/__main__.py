@@ -5,8 +5,9 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import discord
 

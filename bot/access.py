@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
-
 
 
 def may_manage(*, manage_guild: bool, administrator: bool, roles: Iterable[tuple[int, str]], admin_role: str) -> bool:

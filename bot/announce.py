@@ -8,9 +8,8 @@ from pathlib import Path
 from discord.utils import escape_markdown
 
 from bot import render
-from index.models import guild_scope
-from index.models import GLOBAL_SCOPE
-from index.webingest import PollResult, Subscription
+from index.models import GLOBAL_SCOPE, Subscription, guild_scope
+from index.webingest import PollResult
 
 log = logging.getLogger(__name__)
 ANNOUNCED = ("added", "replaced")

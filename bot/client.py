@@ -59,7 +59,7 @@ class NewsdeskBot(commands.Bot):
         self.announce_channels = AnnounceChannels(settings.home)
         self.poller = FeedPoller(library, self.fetch, settings.feed_poll_minutes, self.announce)
         self._heartbeat: asyncio.Task[None] | None = None
-        self.tree.on_error = self._on_app_command_error
+        self.tree.error(self._on_app_command_error)
         self.synced: bool | None = None  # True when this start pushed commands to Discord
 
     async def setup_hook(self) -> None:

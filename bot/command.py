@@ -13,7 +13,7 @@ from index.config import Settings
 NAME = "bot"
 
 
-def add_parser(sub: "argparse._SubParsersAction[Any]") -> None:
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     """The `bot` subcommand (no options: everything comes from the environment and .env)."""
     sub.add_parser(NAME, help="run the Discord bot (needs DISCORD_TOKEN)")
 

@@ -1,7 +1,7 @@
 """Answers, articles and source lists as Discord embeds, always within Discord's limits. Pure."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import discord
 from discord.utils import escape_markdown
@@ -83,7 +83,7 @@ def _window(quote: Quote, budget: int) -> tuple[str, bool]:
     while grew:
         grew = False
         for lo2, hi2 in ((lo, hi + 1), (lo - 1, hi)):
-            if 0 <= lo2 and hi2 < len(spans) and len(candidate := render(lo2, hi2)) <= budget:
+            if lo2 >= 0 and hi2 < len(spans) and len(candidate := render(lo2, hi2)) <= budget:
                 lo, hi, best, grew = lo2, hi2, candidate, True
     return best, True
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from bot import render
-from index.models import write_scope
 from index.events import track
-from index.models import Answer
+from index.models import Answer, write_scope
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
@@ -29,7 +29,8 @@ BUTTONS = {  # action -> (label, emoji, style)
 }
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsdesk:(?P<action>up|down|share|thread):(?P<id>[0-9]+)"):
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+                   template=r"newsdesk:(?P<action>up|down|share|thread):(?P<id>[0-9]+)"):
     """A button on an answer; its custom id names the kept answer, so it works after a restart."""
 
     def __init__(self, action: str, answer_id: int) -> None:
@@ -39,12 +40,12 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"newsdes
         self.action, self.answer_id = action, answer_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> "AnswerButton":
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> AnswerButton:
         return cls(match["action"], int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: NewsdeskBot = interaction.client  # type: ignore[assignment]
+        bot = cast("NewsdeskBot", interaction.client)
         try:
             kept = await bot.library.kept_answer(self.answer_id)
             if kept is None:
@@ -77,7 +78,7 @@ async def _share(interaction: discord.Interaction, answer: Answer, answer_id: in
     )
 
 
-async def _follow_up(bot: "NewsdeskBot", interaction: discord.Interaction, answer: Answer) -> None:
+async def _follow_up(bot: NewsdeskBot, interaction: discord.Interaction, answer: Answer) -> None:
     message = interaction.message
     if message is None or not isinstance(interaction.channel, discord.TextChannel):
         await interaction.response.send_message("Threads can only be started in a server text channel.", ephemeral=True)
@@ -93,7 +94,7 @@ async def _follow_up(bot: "NewsdeskBot", interaction: discord.Interaction, answe
     await interaction.response.send_message(f"Started {thread.mention}.", ephemeral=True)
 
 
-async def _vote(bot: "NewsdeskBot", interaction: discord.Interaction, answer: Answer, answer_id: int, vote: int) -> None:
+async def _vote(bot: NewsdeskBot, interaction: discord.Interaction, answer: Answer, answer_id: int, vote: int) -> None:
     with track("feedback", interaction.guild_id, question=False) as event:
         event.fields["vote"] = vote
         stored = await bot.library.record_feedback(
@@ -124,15 +125,15 @@ class PagerView(discord.ui.View):
         self.position.label = f"{self.index + 1}/{len(self.pages)}"
 
     @discord.ui.button(label="Previous", emoji="◀", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[PagerView]) -> None:
         await self._turn(interaction, -1)
 
     @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
-    async def position(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def position(self, interaction: discord.Interaction, _: discord.ui.Button[PagerView]) -> None:
         await interaction.response.defer()
 
     @discord.ui.button(label="Next", emoji="▶", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[PagerView]) -> None:
         await self._turn(interaction, 1)
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
@@ -141,6 +142,6 @@ class PagerView(discord.ui.View):
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
 
-def pager(pages: Sequence[discord.Embed]) -> discord.ui.View | discord.utils._MissingSentinel:
-    """A PagerView when there is more than one page, else nothing (MISSING, so no buttons)."""
-    return PagerView(pages) if len(pages) > 1 else discord.utils.MISSING
+def pager(pages: Sequence[discord.Embed]) -> PagerView | None:
+    """A PagerView when there is more than one page, else None (no buttons)."""
+    return PagerView(pages) if len(pages) > 1 else None

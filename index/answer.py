@@ -13,8 +13,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Mapping, Sequence
 
 from .confidence import confidence as learned_confidence
 from .models import Answer, Passage, Quote, StoredArticle

@@ -6,8 +6,9 @@ Answers older than KEEP_DAYS are dropped as new ones are kept; a button on an ol
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, Sequence
+from typing import Any
 
 from .clock import utc_now, utc_stamp
 from .models import Answer, Quote

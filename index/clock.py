@@ -1,12 +1,12 @@
 """The time stored with rows (articles added, answers kept, feeds polled): UTC, to the second."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utc_now() -> datetime:
     """Now, in UTC (replace it in tests with monkeypatch)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def utc_stamp(moment: datetime | None = None) -> str:

@@ -14,11 +14,12 @@ import json
 import logging
 import math
 import re
+from collections.abc import Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, AbstractSet, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -119,15 +120,16 @@ class Model:
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """P(the first quote answers) for rows of raw features `x`."""
-        z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        z: np.ndarray = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.weights + self.bias
+        p: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return p
 
     def to_json(self) -> dict[str, Any]:
         return {**self.meta, "features": list(self.names), "mean": self.mean.tolist(),
                 "scale": self.scale.tolist(), "weights": self.weights.tolist(), "bias": self.bias}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Model":
+    def from_json(cls, data: dict[str, Any]) -> Model:
         """The model a to_json dict describes; ValueError when a part is missing or the sizes differ."""
         try:
             names = tuple(str(n) for n in data["features"])

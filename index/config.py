@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .fetch import FetchSettings
@@ -26,7 +27,7 @@ def environment(env: Mapping[str, str] | None = None, dotenv: Path | None = Path
     return merged
 
 
-def fetch_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "FetchSettings":
+def fetch_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> FetchSettings:
     """NEWSDESK_FETCH_* (what web ingest may fetch), read like `Settings.from_env`."""
     from .fetch import FetchSettings
 
@@ -97,7 +98,7 @@ class Settings:
     entities: str = "ingest"  # sentence NER: "ingest" (with the vectors) or "lazy" (first time ranking asks)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
         """Read settings from `env` (default os.environ), falling back to a `.env` file."""
         merged = environment(env, dotenv)
         return cls(

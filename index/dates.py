@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 _FORMATS_DAY = (
@@ -34,7 +34,7 @@ def _format(moment: datetime | date) -> str:
         if not _plausible(moment.date()):
             return ""
         if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc)
+            moment = moment.astimezone(UTC)
         return moment.replace(microsecond=0).isoformat()
     return moment.isoformat() if _plausible(moment) else ""
 
@@ -84,10 +84,10 @@ def parse_date(value: object) -> str:
     if isinstance(value, datetime | date):
         return _format(value)
     if isinstance(value, time.struct_time):
-        return _format(datetime(*value[:6], tzinfo=timezone.utc))
+        return _format(datetime(*value[:6], tzinfo=UTC))
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            return _format(datetime.fromtimestamp(value, tz=timezone.utc))
+            return _format(datetime.fromtimestamp(value, tz=UTC))
         except (OverflowError, OSError, ValueError):
             return ""
     if not isinstance(value, str):

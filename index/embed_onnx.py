@@ -6,9 +6,9 @@ import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -61,9 +61,10 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
             self.bert = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
-            return self.bert(
+            hidden: torch.Tensor = self.bert(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
+            return hidden
 
     ids = torch.ones((2, 16), dtype=torch.int64)
     with torch.no_grad(), warnings.catch_warnings():
@@ -168,6 +169,7 @@ class OnnxEmbedder:
             input_ids[row, : len(ids)] = ids
             mask[row, : len(ids)] = 1
         feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
-        hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        hidden: np.ndarray = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
         weights = mask[:, :, None].astype(np.float32)
-        return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        pooled: np.ndarray = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return pooled

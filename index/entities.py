@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,13 +35,14 @@ NOT_NEEDED = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemma
 BATCH = 64
 
 _lock = threading.Lock()
-_nlp: "Language | None" = None
+_nlp: Language | None = None
 
 
-def _load() -> "Language":
+def _load() -> Language:
     """The NER pipeline from the installed package (no download, no path lookup)."""
     blocked = "torch" not in sys.modules
     if blocked:  # thinc imports torch when it can (2 s, 230 MB) and NER never uses it
+        # None in sys.modules makes `import torch` fail (documented); typeshed types the values as ModuleType only
         sys.modules["torch"] = None  # type: ignore[assignment]
     try:
         import importlib
@@ -53,7 +55,7 @@ def _load() -> "Language":
     return nlp
 
 
-def pipeline() -> "Language":
+def pipeline() -> Language:
     """The process's NER pipeline, loaded on first use (thread-safe)."""
     global _nlp
     if _nlp is None:

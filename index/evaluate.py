@@ -11,16 +11,17 @@ import asyncio
 import json
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import NewsdeskError
 from .library import Library
-from .progress import ProgressBar
 from .models import Answer, Article
+from .progress import ProgressBar
 
 SOURCE = "SQuAD"
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)  # on the confidence probability

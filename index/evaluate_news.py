@@ -16,19 +16,20 @@ import asyncio
 import bisect
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import readers
 from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import NewsdeskError
 from .evaluate import _percentile
-from .progress import ProgressBar
 from .library import Library
 from .models import Answer, Article, Quote
+from .progress import ProgressBar
 
 
 @dataclass(frozen=True)

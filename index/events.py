@@ -10,9 +10,10 @@ was set to. Extra log fields go in `event.fields`.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import BadQuestion
 from .logs import log_event

@@ -1,7 +1,9 @@
 """RSS and Atom feeds (feedparser): the items a feed lists, each with a stable id and its page url."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from .clean import normalize_line
@@ -29,7 +31,7 @@ class Feed:
     items: tuple[FeedItem, ...]
 
 
-def _item(entry: dict, base: str) -> FeedItem | None:  # type: ignore[type-arg]
+def _item(entry: Mapping[str, Any], base: str) -> FeedItem | None:
     link = entry.get("link") or ""
     if not link:
         for candidate in entry.get("links") or []:

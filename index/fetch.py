@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Awaitable, Callable, Iterable, Mapping
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
@@ -36,6 +37,7 @@ FEED_TYPES = (
 _REDIRECTS = {301, 302, 303, 307, 308}
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _CHUNK = 64 * 1024
+_N = TypeVar("_N", int, float)
 
 
 class RefusedAddress(RejectedInput):
@@ -54,7 +56,7 @@ class FetchSettings:
     user_agent: str = "NewsdeskBot/0.1 (+https://github.com/newsdesk; news archive)"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "FetchSettings":
+    def from_env(cls, env: Mapping[str, str]) -> FetchSettings:
         """NEWSDESK_FETCH_ALLOW (comma-separated hosts and CIDRs), _TIMEOUT, _MAX_BYTES,
         _MAX_REDIRECTS, NEWSDESK_USER_AGENT."""
         hosts, networks = parse_allow(env.get("NEWSDESK_FETCH_ALLOW", ""))
@@ -68,7 +70,7 @@ class FetchSettings:
         )
 
 
-def _number(env: Mapping[str, str], key: str, default, kind):  # type: ignore[no-untyped-def]
+def _number(env: Mapping[str, str], key: str, default: _N, kind: Callable[[str], _N]) -> _N:
     raw = env.get(key, "").strip()
     if not raw:
         return default
@@ -229,7 +231,7 @@ class Fetcher:
         self._trace_configs = trace_configs
         self._session: aiohttp.ClientSession | None = None
 
-    async def __aenter__(self) -> "Fetcher":
+    async def __aenter__(self) -> Fetcher:
         connector = aiohttp.TCPConnector(
             resolver=GuardedResolver(self.settings, self._lookup), use_dns_cache=False, limit_per_host=4
         )
@@ -294,12 +296,12 @@ class Fetcher:
         self, url: str, final: str, response: aiohttp.ClientResponse, accept: tuple[str, ...],
         chain: tuple[str, ...],
     ) -> Fetched:
-        common = {
-            "url": final, "status": response.status, "redirects": chain,
-            "etag": response.headers.get("ETag", ""), "last_modified": response.headers.get("Last-Modified", ""),
-        }
+        head = Fetched(
+            url=final, status=response.status, redirects=chain,
+            etag=response.headers.get("ETag", ""), last_modified=response.headers.get("Last-Modified", ""),
+        )
         if response.status == 304:
-            return Fetched(**common)
+            return head
         if response.status >= 400 or response.status < 200:
             raise RejectedInput(url, f"HTTP status {response.status} {response.reason or ''}".rstrip())
         content_type = response.content_type if "Content-Type" in response.headers else ""
@@ -313,7 +315,7 @@ class Fetcher:
             body.extend(chunk)
             if len(body) > self.settings.max_bytes:
                 raise RejectedInput(url, f"too large (over the limit of {self.settings.max_bytes:,} bytes)")
-        return Fetched(body=bytes(body), content_type=content_type, charset=response.charset, **common)
+        return replace(head, body=bytes(body), content_type=content_type, charset=response.charset)
 
 
 async def fetch(url: str, settings: FetchSettings, accept: tuple[str, ...] = HTML_TYPES) -> Fetched:

@@ -9,8 +9,8 @@ import asyncio
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 HEARTBEAT = "bot.heartbeat"
 EVERY = 60.0  # seconds between beats

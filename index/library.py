@@ -8,10 +8,11 @@ import asyncio
 import hashlib
 import logging
 import threading
-from datetime import date, datetime, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -22,12 +23,12 @@ from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import BadQuestion, RejectedInput
 from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote, StoredArticle
-from .vectors.faiss_index import FLAT_MAX
-from .vectors.keeping import VectorIndexKeeping
 from .search import Hit, SentenceVectors, retrieve
 from .store import Store, open_store
 from .text import sentence_spans
 from .vectors import FaissStore
+from .vectors.faiss_index import FLAT_MAX
+from .vectors.keeping import VectorIndexKeeping
 from .when import combined, question_window
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,11 @@ class Library(VectorIndexKeeping):
         self.vectors: FaissStore
         self.embedder: _LockedEmbedder
 
-    async def __aenter__(self) -> "Library":
+    async def __aenter__(self) -> Library:
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        embedder = self._embedder_arg or await asyncio.to_thread(
-            make_embedder, self.settings.embedder, self.settings.home / "models"
-        )
+        embedder = self._embedder_arg
+        if embedder is None:
+            embedder = await asyncio.to_thread(make_embedder, self.settings.embedder, self.settings.home / "models")
         self.embedder = _LockedEmbedder(embedder)
         self.store = await open_store(self.settings.database_path)
         try:
@@ -95,7 +96,8 @@ class Library(VectorIndexKeeping):
         return await asyncio.to_thread(self.embedder.embed, texts)
 
     async def _embed_query(self, query: str) -> np.ndarray:
-        return (await self._embed([query]))[0]
+        vector: np.ndarray = (await self._embed([query]))[0]
+        return vector
 
     # ---- ingest -------------------------------------------------------------------------
 
@@ -233,7 +235,7 @@ class Library(VectorIndexKeeping):
     ) -> tuple[Answer, list[Hit]]:
         """The answer and the ranked passages it was composed from (for evaluation)."""
         question = self.check_question(question)
-        window = combined(question_window(question, now or datetime.now(timezone.utc)), since, until)
+        window = combined(question_window(question, now or datetime.now(UTC)), since, until)
         if not self.write_lock.locked():  # acquiring a free asyncio.Lock does not yield
             async with self.write_lock:
                 await self._follow_other_writers()

@@ -10,8 +10,9 @@ import json
 import logging
 import sys
 import traceback
-from datetime import datetime, timezone
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, TextIO
 
 REDACTED = "[REDACTED]"
 OUTCOMES = ("answered", "refused", "invalid", "error")
@@ -56,7 +57,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -72,13 +73,13 @@ class JsonFormatter(logging.Formatter):
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is at each record (it may be replaced after set-up)."""
 
     def __init__(self) -> None:
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         return sys.stderr
 

@@ -14,7 +14,7 @@ import contextlib
 import gc
 import logging
 import time
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 log = logging.getLogger(__name__)
 EVERY = 60.0  # seconds between settles

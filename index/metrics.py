@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, AsyncIterator, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from .config import ConfigError, Settings
 from .models import Answer, IngestResult
@@ -21,8 +22,10 @@ if TYPE_CHECKING:
 
 try:
     from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+    HAVE_PROMETHEUS = True
 except ImportError:  # pragma: no cover - it is a dependency; metrics just stay off without it
-    CollectorRegistry = None  # type: ignore[assignment,misc]
+    HAVE_PROMETHEUS = False
 
 log = logging.getLogger(__name__)
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
@@ -33,7 +36,7 @@ class Metrics:
     """The counters, histogram and gauges of one process, in their own registry."""
 
     def __init__(self) -> None:
-        self.enabled = CollectorRegistry is not None
+        self.enabled = HAVE_PROMETHEUS
         if not self.enabled:
             return
         self.registry = CollectorRegistry()
@@ -104,7 +107,7 @@ def observe_ingest(results: Iterable[IngestResult]) -> None:
     METRICS.observe_ingest(results)
 
 
-async def watch_library(lib: "Library", metrics: Metrics | None = None) -> None:
+async def watch_library(lib: Library, metrics: Metrics | None = None) -> None:
     """Report the library's size: passages read live at each scrape, articles counted now.
 
     Call again after an ingest or forget to refresh the article count."""

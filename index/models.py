@@ -1,8 +1,9 @@
 """Plain data shared by every part of the library: articles, passages, quotes, answers."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 GLOBAL_SCOPE = ""
 """Scope of the shipped articles: visible to every guild, DM and the command line."""
@@ -102,7 +103,7 @@ class Quote:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Quote":
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
         """The quote `to_dict` described (unknown keys ignored)."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["highlights"] = [(int(a), int(b)) for a, b in known.get("highlights", [])]
@@ -135,7 +136,7 @@ class Answer:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Answer":
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
         """The answer `to_dict` described."""
         return cls(
             data["question"], bool(data["refused"]), [Quote.from_dict(q) for q in data.get("quotes", [])],
@@ -156,7 +157,7 @@ class IngestResult:
     reason: str = ""
 
     @classmethod
-    def rejected(cls, origin: str, reason: str) -> "IngestResult":
+    def rejected(cls, origin: str, reason: str) -> IngestResult:
         """A rejection: `origin` (file, url) and why, in words the user can act on."""
         return cls("rejected", origin, reason=reason)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import AbstractSet, Awaitable, Callable, Sequence
 
 import numpy as np
 
@@ -248,11 +248,11 @@ def score_passage(
         with_headline = sentence_coverage + np.array(
             [credit * sum(w for t, w in in_headline.items() if t not in s) for s in per_sentence], np.float32
         )
-    typed = types is not None and len(types) == len(spans)
-    best = cosine + SENTENCE_LEXICAL * with_headline + (TYPE_SENTENCE * types if typed else 0.0)  # type: ignore[operator]
+    typed = types if types is not None and len(types) == len(spans) else None
+    best = cosine + SENTENCE_LEXICAL * with_headline + (TYPE_SENTENCE * typed if typed is not None else 0.0)
     best_sentence = float(np.max(best)) if len(spans) else dense
-    score = (dense + coverage + best_sentence) / 3 + (TYPE_PASSAGE * float(types.max()) if typed and len(spans) else 0.0)  # type: ignore[union-attr]
-    types = types if typed else np.zeros(len(spans), np.float32)
+    score = (dense + coverage + best_sentence) / 3 + (TYPE_PASSAGE * float(typed.max()) if typed is not None and len(spans) else 0.0)
+    types = typed if typed is not None else np.zeros(len(spans), np.float32)
     return Hit(passage, score, dense, lexical, coverage, title, list(spans), cosine, sentence_coverage, types)
 
 
@@ -285,17 +285,18 @@ async def retrieve(
     async def dense_side(within: Window | None) -> dict[int, float]:
         return await dense_search(vectors, store, await embedded, scopes, CANDIDATES, within)
 
-    found_sides = await asyncio.gather(
-        *(dense_side(w) for w in windows), *(lexical_search(store, query, scopes, CANDIDATES, w) for w in windows)
+    dense_sides, lexical_sides = await asyncio.gather(
+        asyncio.gather(*(dense_side(w) for w in windows)),
+        asyncio.gather(*(lexical_search(store, query, scopes, CANDIDATES, w) for w in windows)),
     )
     qvec = await embedded
     dense: dict[int, float] = {}
     lexical: dict[int, float] = {}
-    for side in found_sides[: len(windows)]:
-        dense.update(side)  # type: ignore[arg-type]
-    for _, side in found_sides[len(windows) :]:  # type: ignore[misc]
-        lexical.update(side)
-    counts = found_sides[len(windows)][0]  # type: ignore[index]
+    for side in dense_sides:
+        dense.update(side)
+    for _, top in lexical_sides:
+        lexical.update(top)
+    counts = lexical_sides[0][0]
     ids = list(dict.fromkeys([*dense, *lexical]))
     passages = await store.passages_by_id(ids, scopes)
     missing = [pid for pid in lexical if pid not in dense and pid in passages]

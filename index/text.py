@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Callable, Sequence
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
@@ -67,10 +67,10 @@ def query_terms(text: str) -> list[str]:
 def _stemmer() -> Callable[[str], str]:
     """Snowball English stemming (PyStemmer) when installed, else a light suffix stripper."""
     try:
-        import Stemmer  # type: ignore[import-not-found]
+        import Stemmer
     except ImportError:
         return _strip_suffix
-    stem = Stemmer.Stemmer("english").stemWord
+    stem: Callable[[str], str] = Stemmer.Stemmer("english").stemWord
     lock = threading.Lock()  # one stemmer, called from the scoring threads too
 
     def locked(word: str) -> str:

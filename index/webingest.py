@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .clock import utc_stamp
 from .errors import RejectedInput
@@ -58,7 +59,7 @@ async def fetch_article(fetcher: Fetcher, url: str, item: FeedItem | None = None
 
 
 async def ingest_url(
-    lib: "Library", url: str, scope: str, settings: FetchSettings, fetcher: Fetcher | None = None
+    lib: Library, url: str, scope: str, settings: FetchSettings, fetcher: Fetcher | None = None
 ) -> list[IngestResult]:
     """Fetch one news page and store its article; failures come back as one "rejected" result."""
     try:
@@ -72,7 +73,7 @@ async def ingest_url(
 # ---- subscriptions ---------------------------------------------------------------------
 
 async def add_feed(
-    lib: "Library", url: str, scope: str, settings: FetchSettings, fetcher: Fetcher | None = None,
+    lib: Library, url: str, scope: str, settings: FetchSettings, fetcher: Fetcher | None = None,
     check: bool = True,
 ) -> Subscription:
     """Subscribe `scope` to a feed; with `check`, fetch it once to make sure it is a feed."""
@@ -86,18 +87,18 @@ async def add_feed(
     return await lib.store.add_feed(url, scope, title, utc_stamp())
 
 
-async def get_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None = None) -> Subscription | None:
+async def get_feed(lib: Library, feed_id: int, scopes: Sequence[str] | None = None) -> Subscription | None:
     """One subscription by id (only within `scopes` when given)."""
     feeds = await list_feeds(lib, scopes)
     return next((feed for feed in feeds if feed.id == feed_id), None)
 
 
-async def list_feeds(lib: "Library", scopes: Sequence[str] | None = None) -> list[Subscription]:
+async def list_feeds(lib: Library, scopes: Sequence[str] | None = None) -> list[Subscription]:
     """Subscriptions, oldest first; only those of `scopes` when given."""
     return await lib.store.feeds(scopes)
 
 
-async def remove_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None = None) -> bool:
+async def remove_feed(lib: Library, feed_id: int, scopes: Sequence[str] | None = None) -> bool:
     """Unsubscribe; articles already taken from the feed stay. False if no such feed (in `scopes`)."""
     return await lib.store.remove_feed(feed_id, scopes)
 
@@ -105,23 +106,23 @@ async def remove_feed(lib: "Library", feed_id: int, scopes: Sequence[str] | None
 # ---- polling ---------------------------------------------------------------------------
 
 
-async def _known(lib: "Library", feed_id: int) -> tuple[set[str], set[str]]:
+async def _known(lib: Library, feed_id: int) -> tuple[set[str], set[str]]:
     items = await lib.store.feed_items(feed_id)
     return {item.guid for item in items}, {item.url for item in items if item.url}
 
 
-async def _record(lib: "Library", feed_id: int, item: FeedItem, result: IngestResult) -> None:
+async def _record(lib: Library, feed_id: int, item: FeedItem, result: IngestResult) -> None:
     record = FeedItemRecord(item.guid, item.url, result.article_id or None, result.status, result.reason)
     await lib.store.record_feed_item(feed_id, record, utc_stamp())
 
 
-async def _update_feed(lib: "Library", feed: Subscription, **values: str) -> Subscription:
+async def _update_feed(lib: Library, feed: Subscription, **values: str) -> Subscription:
     values["last_polled"] = utc_stamp()
     await lib.store.update_feed(feed.id, values)
-    return replace(feed, **values)
+    return Subscription(**{**asdict(feed), **values})
 
 
-async def _ingest_item(lib: "Library", fetcher: Fetcher, feed: Subscription, item: FeedItem) -> list[IngestResult]:
+async def _ingest_item(lib: Library, fetcher: Fetcher, feed: Subscription, item: FeedItem) -> list[IngestResult]:
     try:
         article = await fetch_article(fetcher, item.url, item)
     except RejectedInput as exc:
@@ -134,7 +135,7 @@ async def _ingest_item(lib: "Library", fetcher: Fetcher, feed: Subscription, ite
     return results
 
 
-async def poll_feed(lib: "Library", feed: Subscription, fetcher: Fetcher) -> PollResult:
+async def poll_feed(lib: Library, feed: Subscription, fetcher: Fetcher) -> PollResult:
     """Fetch one feed (conditionally) and ingest each item not taken before, oldest first."""
     try:
         page = await fetcher.get(feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified)
@@ -155,7 +156,7 @@ async def poll_feed(lib: "Library", feed: Subscription, fetcher: Fetcher) -> Pol
 
 
 async def poll_feeds(
-    lib: "Library", settings: FetchSettings, scopes: Sequence[str] | None = None,
+    lib: Library, settings: FetchSettings, scopes: Sequence[str] | None = None,
     fetcher: Fetcher | None = None, feed_ids: Sequence[int] | None = None,
 ) -> list[PollResult]:
     """Poll every subscription (of `scopes`, or only `feed_ids`); one failing feed never stops the rest."""

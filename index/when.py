@@ -16,9 +16,9 @@ often told by articles of the week before, and one about "March" by articles wri
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from .errors import BadQuestion
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from conftest import SHIPPED, settings_for
-from index.embed import HashEmbedder
 from index import answer_log
+from index.embed import HashEmbedder
 from index.library import Library
 from index.models import Article
 
@@ -38,7 +38,7 @@ async def _kept_answer_round_trip(library: Library) -> None:
 async def test_answers_older_than_the_keep_days_are_dropped(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     answer = await library.ask("anything at all?")
     old = await library.keep_answer(answer)
-    later = datetime.now(timezone.utc) + timedelta(days=answer_log.KEEP_DAYS + 1)
+    later = datetime.now(UTC) + timedelta(days=answer_log.KEEP_DAYS + 1)
     monkeypatch.setattr(answer_log, "utc_now", lambda: later)
     new = await library.keep_answer(answer)
     assert await library.kept_answer(old) is None

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, settings_for
+from conftest import ROOT
 from generated import question_for, write_articles
-from index.store.sqlite_backup import BackupError, backup, inspect, restore
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.library import Library
+from index.store.sqlite_backup import BackupError, backup, inspect, restore
 
 
 def _titles(db_path: Path) -> dict[str, int]:

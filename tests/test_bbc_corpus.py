@@ -6,7 +6,6 @@ the counts do not depend on the model, and the model's ingest speed is measured 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 

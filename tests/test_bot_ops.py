@@ -90,9 +90,8 @@ def free_port() -> int:
 
 
 async def scrape(port: int) -> str:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
-            return await response.text()
+    async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/metrics") as response:
+        return await response.text()
 
 
 async def test_run_bot_serves_metrics_counting_the_questions(tmp_path, monkeypatch) -> None:
@@ -135,7 +134,7 @@ async def test_run_bot_serves_metrics_counting_the_questions(tmp_path, monkeypat
 async def test_the_heartbeat_file_is_written_while_connected_and_removed_on_close(tmp_path, monkeypatch) -> None:
     from index.health import last_beat
 
-    async with running_bot(tmp_path, monkeypatch) as w:
+    async with running_bot(tmp_path, monkeypatch):
         for _ in range(100):
             if last_beat(tmp_path):
                 break

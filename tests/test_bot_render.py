@@ -5,9 +5,8 @@ import pytest
 
 from bot import render
 from bot.access import may_manage, question_problem
-from index.models import read_scopes
 from bot.ratelimit import RateLimiter, slow_down
-from index.models import Answer, Passage, Quote, StoredArticle
+from index.models import Answer, Passage, Quote, StoredArticle, read_scopes
 
 
 def quote(text: str, highlights: list[tuple[int, int]], **kw) -> Quote:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, strategies as st
@@ -45,7 +45,7 @@ def test_future_dates_are_refused() -> None:
 
 def test_objects_from_libraries() -> None:
     assert parse_date(date(2024, 6, 18)) == "2024-06-18"
-    assert parse_date(datetime(2024, 6, 18, 9, 30, tzinfo=timezone.utc)) == "2024-06-18T09:30:00+00:00"
+    assert parse_date(datetime(2024, 6, 18, 9, 30, tzinfo=UTC)) == "2024-06-18T09:30:00+00:00"
     struct = time.strptime("2024-03-05 08:30:00", "%Y-%m-%d %H:%M:%S")  # feedparser's *_parsed
     assert parse_date(struct) == "2024-03-05T08:30:00+00:00"
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import SHIPPED, settings_for
 from index import doctor, health
 from index.cli import main
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.library import Library
 from index.vectors import FaissStore
-from conftest import SHIPPED, settings_for
 
 BOT_ID = "123456789012345678"
 TOKEN = base64.urlsafe_b64encode(BOT_ID.encode()).decode().rstrip("=") + ".GhIjKl.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL_-"

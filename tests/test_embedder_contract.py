@@ -1,7 +1,7 @@
 """One contract for every embedder: the hash fake, int8 onnxruntime and the torch reference."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest

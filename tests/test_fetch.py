@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from index.errors import RejectedInput
-from index.fetch import FEED_TYPES, FetchSettings, Fetcher, RefusedAddress, is_public, parse_allow, system_lookup
+from index.fetch import FEED_TYPES, Fetcher, FetchSettings, RefusedAddress, is_public, parse_allow, system_lookup
 from webfixtures import SilentServer, Site, start_site
 
 LOCAL = FetchSettings(allow_networks=parse_allow("127.0.0.1/32")[1], timeout=5)

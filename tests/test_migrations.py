@@ -7,12 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import settings_for
-from index.store import schema
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.errors import NewsdeskError
 from index.library import Library
+from index.store import schema
 
 TEXTS = [
     "The harbour council approved a new budget for the river bridge on Monday.",

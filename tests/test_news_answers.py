@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from conftest import settings_for
-
 from index.answer import build_quote, leans_back
 from index.library import Library
 from index.models import Article, Passage, StoredArticle

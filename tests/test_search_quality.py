@@ -1,18 +1,19 @@
 """Hybrid retrieval: names and numbers found, rare terms weigh most, sentence evidence ranks passages."""
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
 
 from conftest import SHIPPED, settings_for
+from index import search
 from index.embed import HashEmbedder
 from index.library import Library
 from index.models import Article, Passage
-from index import search
 from index.search import TermWeights, bm25_terms, idf, score_passage, sentence_stems
 from index.text import content_terms, sentence_spans, stem
+
 
 @pytest.fixture
 async def library(tmp_path) -> AsyncIterator[Library]:  # type: ignore[no-untyped-def]

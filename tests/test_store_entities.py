@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from conftest import settings_for
-from index.store import schema
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.library import Library
 from index.models import Article
+from index.store import schema
 from index.text import sentence_spans
 
 CITY = Article(

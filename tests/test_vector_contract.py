@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pytest
 
 from index.embed import normalize
-from index.vectors.faiss_index import build_index
 from index.vectors import FaissStore, VectorStore
+from index.vectors.faiss_index import build_index
 
 
 class MemoryStore:

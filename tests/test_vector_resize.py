@@ -8,9 +8,9 @@ import numpy as np
 
 from conftest import settings_for
 from index.embed import HashEmbedder, normalize
-from index.vectors.faiss_index import build_index
 from index.library import Library
 from index.models import Article
+from index.vectors.faiss_index import build_index
 from index.vectors.faiss_store import MMAP_BYTES, FaissStore
 
 

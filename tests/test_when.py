@@ -1,7 +1,7 @@
 """Dates in questions become a window of published days, searched before anything is ranked."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -63,7 +63,7 @@ def test_no_window_without_a_past_date_phrase(question: str) -> None:
 
 
 def test_now_may_be_a_datetime_and_the_widest_phrase_wins() -> None:
-    window = question_window("Recently, who resigned this week?", datetime(2023, 3, 16, 23, 0, tzinfo=timezone.utc))
+    window = question_window("Recently, who resigned this week?", datetime(2023, 3, 16, 23, 0, tzinfo=UTC))
     assert window is not None and window.phrase == "recently"
     assert window.since == str(THURSDAY - timedelta(days=when.RECENT_DAYS))
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -11,12 +12,11 @@ from discord.ext import commands
 
 from bot import render
 from bot.access import may_manage, refusal_for_manage
-from index.models import guild_scope
 from bot.cogs.articles import article_choices
 from index.errors import NewsdeskError
 from index.events import Event, track
 from index.metrics import observe_ingest
-from index.models import IngestResult
+from index.models import IngestResult, guild_scope
 from index.webingest import ingest_url
 
 if TYPE_CHECKING:
@@ -61,20 +61,20 @@ def summary(results: Sequence[IngestResult]) -> str:
 class Admin(commands.Cog):
     """Add and remove this server's own articles."""
 
-    def __init__(self, bot: "NewsdeskBot") -> None:
+    def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="ingest")
     @app_commands.guild_only()
     @app_commands.describe(file="A .txt, .md or .html article", url="The address of an article page or feed")
-    async def ingest(self, interaction: discord.Interaction, file: Optional[discord.Attachment] = None,
-                     url: Optional[str] = None) -> None:
+    async def ingest(self, interaction: discord.Interaction, file: discord.Attachment | None = None,
+                     url: str | None = None) -> None:
         """Add an article to this server's library (Manage Server)."""
         with track("ingest", interaction.guild_id, question=False) as event:
             await self._ingest(interaction, file, url, event)
 
-    async def _ingest(self, interaction: discord.Interaction, file: Optional[discord.Attachment],
-                      url: Optional[str], event: Event) -> None:
+    async def _ingest(self, interaction: discord.Interaction, file: discord.Attachment | None,
+                      url: str | None, event: Event) -> None:
         if await refused_unless_manager(interaction, self.bot.settings.admin_role, event):
             return
         problem = "Give either a file or a url (one of them)." if (file is None) == (url is None) else None

@@ -8,10 +8,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from index.models import read_scopes
 from bot.views import pager
 from index.events import track
-from index.models import StoredArticle
+from index.models import StoredArticle, read_scopes
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 CHOICES = 25
 
 
-async def article_choices(bot: "NewsdeskBot", scopes: tuple[str, ...], current: str) -> list[app_commands.Choice[str]]:
+async def article_choices(bot: NewsdeskBot, scopes: tuple[str, ...], current: str) -> list[app_commands.Choice[str]]:
     """Up to 25 articles whose title matches what the user typed (the newest when nothing yet)."""
     if current.strip():
         found = await bot.library.find_articles(current, scopes=scopes, limit=CHOICES)
@@ -28,7 +27,7 @@ async def article_choices(bot: "NewsdeskBot", scopes: tuple[str, ...], current: 
     return [app_commands.Choice(name=render.choice_name(a), value=str(a.id)) for a in found[:CHOICES]]
 
 
-async def resolve_article(bot: "NewsdeskBot", query: str, scopes: tuple[str, ...]) -> StoredArticle | None:
+async def resolve_article(bot: NewsdeskBot, query: str, scopes: tuple[str, ...]) -> StoredArticle | None:
     """An autocomplete value (an id) or typed text (the best title match), within `scopes`."""
     query = query.strip()
     if query.isdigit():
@@ -46,7 +45,7 @@ def where(guild: discord.Guild | None) -> str:
 class Articles(commands.Cog):
     """Look articles up and list them."""
 
-    def __init__(self, bot: "NewsdeskBot") -> None:
+    def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="article")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -10,11 +10,11 @@ from discord.ext import commands
 from discord.utils import escape_markdown
 
 from bot import render
-from index.models import guild_scope
 from bot.cogs.admin import refused_unless_manager
 from index.errors import RejectedInput
 from index.events import Event, track
-from index.webingest import Subscription, add_feed, list_feeds, remove_feed
+from index.models import Subscription, guild_scope
+from index.webingest import add_feed, list_feeds, remove_feed
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
@@ -42,7 +42,7 @@ def feed_choice(feed: Subscription) -> app_commands.Choice[str]:
 class Feeds(commands.GroupCog, group_name="feeds"):
     """RSS/Atom feeds whose new articles this server's library takes in"""
 
-    def __init__(self, bot: "NewsdeskBot") -> None:
+    def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -57,12 +57,12 @@ class Feeds(commands.GroupCog, group_name="feeds"):
     @app_commands.describe(url="The address of an RSS or Atom feed",
                            announce="A channel where its new articles are announced")
     async def add(self, interaction: discord.Interaction, url: str,
-                  announce: Optional[discord.TextChannel] = None) -> None:
+                  announce: discord.TextChannel | None = None) -> None:
         """Follow a feed: its new articles join this server's library (Manage Server)."""
         with track("feeds add", interaction.guild_id, question=False) as event:
             await self._add(interaction, url, announce, event)
 
-    async def _add(self, interaction: discord.Interaction, url: str, announce: Optional[discord.TextChannel],
+    async def _add(self, interaction: discord.Interaction, url: str, announce: discord.TextChannel | None,
                    event: Event) -> None:
         if await refused_unless_manager(interaction, self.bot.settings.admin_role, event, "feeds"):
             return

@@ -12,12 +12,11 @@ from discord.ext import commands
 
 from bot import render
 from bot.access import question_problem, range_problem
-from index.models import read_scopes, write_scope
 from bot.ratelimit import slow_down
 from bot.views import answer_view
 from index.errors import NewsdeskError
 from index.events import Event, track
-from index.models import Answer
+from index.models import Answer, read_scopes, write_scope
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
@@ -28,7 +27,7 @@ log = logging.getLogger(__name__)
 class Questions(commands.Cog):
     """Answers questions with quotes from the stored articles."""
 
-    def __init__(self, bot: "NewsdeskBot") -> None:
+    def __init__(self, bot: NewsdeskBot) -> None:
         self.bot = bot
 
     # ---- shared -------------------------------------------------------------------------

@@ -6,15 +6,15 @@ and `ingest_urls(...)` for the http(s) arguments of `ingest`.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 import sys
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from ..config import Settings, fetch_settings
 from ..fetch import Fetcher, FetchSettings
 from ..library import Library
 from ..models import IngestResult, write_scope
-from ..webingest import add_feed, list_feeds, poll_feeds, remove_feed, ingest_url
+from ..webingest import add_feed, ingest_url, list_feeds, poll_feeds, remove_feed
 
 
 def is_url(argument: str) -> bool:

@@ -7,23 +7,24 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import date
-from pathlib import Path
 from importlib.metadata import entry_points
-from typing import Any, Awaitable, Callable, Sequence, TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
-from . import feeds as cli_feeds
 from ..config import ConfigError, Settings, fetch_settings
-from ..events import track
 from ..errors import NewsdeskError
+from ..events import track
 from ..library import Library
 from ..logs import setup_logging
 from ..models import GLOBAL_SCOPE, IngestResult, guild_of, read_scopes
 from ..progress import ProgressBar
 from ..render import answer_json, answer_text, article_line
+from . import feeds as cli_feeds
 
 NOW_HELP = "the day questions are asked on (YYYY-MM-DD): \"this week\" or \"in March\" count from it (default: today)"
-Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 COMMANDS: dict[str, Command] = {}
 
 
@@ -243,7 +244,7 @@ async def _eval_news(args: argparse.Namespace, settings: Settings, folder: Path)
 COMMANDS["feeds"] = cli_feeds.run_feeds
 
 
-def add_plugins(sub: "argparse._SubParsersAction[Any]") -> None:
+def add_plugins(sub: argparse._SubParsersAction[Any]) -> None:
     """Commands of installed packages ("newsdesk.commands" entry points; `newsdesk bot` from bot/)."""
     for entry in entry_points(group="newsdesk.commands"):
         plugin = entry.load()

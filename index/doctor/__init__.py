@@ -3,8 +3,18 @@ model, metrics and heartbeat, each saying what to fix (checks.py; the vector ind
 from __future__ import annotations
 
 from .checks import (
-    EmbedderFactory, check_database, check_feeds, check_folder, check_heartbeat, check_metrics, check_model,
-    check_settings, check_token, healthy, report, run_checks,
+    EmbedderFactory,
+    check_database,
+    check_feeds,
+    check_folder,
+    check_heartbeat,
+    check_metrics,
+    check_model,
+    check_settings,
+    check_token,
+    healthy,
+    report,
+    run_checks,
 )
 from .results import Check
 

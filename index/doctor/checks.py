@@ -8,22 +8,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import logging
 import os
 import re
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 import numpy as np
 
 from .. import health
 from ..config import ConfigError, Settings, environment
 from ..embed import Embedder, make_embedder
-from ..fetch import FetchSettings, check_url
 from ..errors import RejectedInput
+from ..fetch import FetchSettings, check_url
 from ..store.schema import MIGRATIONS
 from ..store.sqlite_inspect import feed_rows, integrity
 from .results import Check, fail, ok, warn
@@ -226,10 +227,8 @@ def run_checks(
     checks.append(check_folder(settings.home))
     checks.append(check_database(settings.database_path, quick))
     checks.append(check_vectors(settings.home, quick))
-    try:
+    with contextlib.suppress(ValueError):  # a bad NEWSDESK_FETCH_* is already reported by check_settings
         checks.append(check_feeds(settings.database_path, FetchSettings.from_env(merged)))
-    except ValueError:
-        pass  # already reported by check_settings
     checks.append(check_metrics(settings))
     checks.append(check_heartbeat(settings.home))
     if not quick:

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
 from ..config import DATABASE_FILE, VECTORS_FILE
-from .results import Check, fail, ok, warn
 from ..store.sqlite_inspect import passage_state, vector_batches, vectors_of
+from .results import Check, fail, ok, warn
 
 RECALL_QUERIES = 100  # stored passages used as questions for the recall check
 RECALL_K = 10
@@ -68,9 +68,11 @@ def check_vectors(home: Path, quick: bool) -> Check:
         if quick:
             faiss_count = int(stamp["count"])
         else:
-            from ..vectors import faiss_index  # faiss only for the full check
+            from ..vectors import (
+                faiss_index,  # faiss only for the full check
+                open_index,
+            )
             from ..vectors.faiss_index import index_ids, is_approximate
-            from ..vectors import open_index
 
             index = open_index(index_path, faiss_index.NPROBE)  # searched as the library searches it
             faiss_ids = set(index_ids(index).tolist())

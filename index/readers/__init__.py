@@ -1,9 +1,9 @@
 """Readers turn files into Articles; each format is one module registered here by suffix."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from ..errors import RejectedInput
 from ..models import Article
@@ -11,7 +11,7 @@ from . import html, jsonfile, plaintext
 
 ReadItem = Article | RejectedInput
 """A reader returns articles, and for bulk formats also the items it rejected (returned, not raised)."""
-Reader = Callable[[bytes, str], list[ReadItem]]
+Reader = Callable[[bytes, str], Sequence[ReadItem]]
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 READERS: dict[str, Reader] = {
@@ -34,7 +34,7 @@ def read_bytes(name: str, data: bytes, origin: str | None = None) -> list[ReadIt
         raise RejectedInput(origin, f"unsupported file type {suffix or '(none)'!r}; expected one of {known}")
     if len(data) > MAX_FILE_BYTES:
         raise RejectedInput(origin, f"too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")
-    return reader(data, origin)
+    return list(reader(data, origin))
 
 
 def read_path(path: Path) -> list[ReadItem]:
@@ -62,7 +62,10 @@ def partition(items: Iterable[ReadItem]) -> tuple[list[Article], list[RejectedIn
     articles: list[Article] = []
     rejected: list[RejectedInput] = []
     for item in items:
-        (rejected if isinstance(item, RejectedInput) else articles).append(item)  # type: ignore[arg-type]
+        if isinstance(item, RejectedInput):
+            rejected.append(item)
+        else:
+            articles.append(item)
     return articles, rejected
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..boilerplate import clean_paragraphs
@@ -17,6 +18,9 @@ from ..clean import decode, normalize_line
 from ..dates import parse_date
 from ..errors import RejectedInput
 from ..models import Article
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _BODY_TAGS = {"p", "quote", "item"}
@@ -46,13 +50,13 @@ def decode_html(data: bytes, origin: str, encoding: str | None = None) -> str:
     return decode(data, origin)
 
 
-def _text(element) -> str:  # type: ignore[no-untyped-def]
+def _text(element: _Element) -> str:
     for br in element.iter("lb"):
         br.tail = " " + (br.tail or "")
     return normalize_line("".join(element.itertext()))
 
 
-def _paragraphs(body, title: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _paragraphs(body: _Element, title: str) -> list[str]:
     out: list[str] = []
     for element in body.iter(*_BODY_TAGS):
         if element.tag == "p" and element.getparent() is not None and element.getparent().tag in _BODY_TAGS:
@@ -71,6 +75,7 @@ def _host(url: str) -> str:
 def read_html(data: bytes, origin: str, encoding: str | None = None, url: str = "") -> Article:
     """Extract one article; `url` is where the page came from (when fetched); raises RejectedInput."""
     import trafilatura
+    from trafilatura.settings import Document
 
     text = decode_html(data, origin, encoding)
     page_url = url or (origin if origin.startswith(("http://", "https://")) else "")
@@ -83,13 +88,14 @@ def read_html(data: bytes, origin: str, encoding: str | None = None, url: str = 
         include_images=False,
         date_extraction_params={"original_date": True, "extensive_search": True},
     )
-    if doc is None or doc.body is None:
+    if not isinstance(doc, Document) or doc.body is None:  # a dict only with as_dict=True
         raise RejectedInput(origin, "no article text found in the HTML page")
     title = normalize_line(doc.title or "")
     paragraphs = clean_paragraphs(_paragraphs(doc.body, title))
     if not title or not paragraphs:
         raise RejectedInput(origin, "no article text found in the HTML page (needs a title and a paragraph)")
-    canonical = doc.url if (doc.url or "").startswith(("http://", "https://")) else page_url
+    doc_url = doc.url or ""
+    canonical = doc_url if doc_url.startswith(("http://", "https://")) else page_url
     return Article(
         title=title,
         paragraphs=tuple(paragraphs),

@@ -8,7 +8,8 @@ rolling back: a failed write leaves nothing behind.
 """
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Protocol, Sequence, runtime_checkable
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 

@@ -1,8 +1,9 @@
 """SQL fragments the SQLite store builds: placeholders, date windows, FTS5 MATCH expressions."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 from ..when import Window
 

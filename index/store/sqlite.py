@@ -1,8 +1,9 @@
 """The SQLite store (aiosqlite): articles, passages with their vectors, full-text search (FTS5)."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import aiosqlite
 import numpy as np
@@ -36,7 +37,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
         self._counts: dict[tuple[str, Any], Any] = {}
 
     @classmethod
-    async def open(cls, path: Path) -> "SQLiteStore":
+    async def open(cls, path: Path) -> SQLiteStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
         await db.execute("PRAGMA journal_mode=WAL")
@@ -173,10 +174,8 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
 
     async def article_count(self, scopes: Sequence[str] | None = None) -> int:
         """How many articles `scopes` hold (None: all), counted on the scope index once per change."""
-        sql, params = "SELECT COUNT(*) FROM articles", ()
-        if scopes is not None:
-            scopes = sorted(set(scopes))
-            sql, params = sql + f" WHERE scope IN ({_placeholders(scopes)})", tuple(scopes)
+        where, params = scope_clause(None if scopes is None else sorted(set(scopes)))
+        sql = f"SELECT COUNT(*) FROM articles WHERE 1{where}"
         return await self._cached_count(("articles", params if scopes is not None else None), sql, params)
 
     async def articles_by_id(self, ids: Sequence[int], scopes: Sequence[str] | None) -> list[StoredArticle]:
@@ -246,7 +245,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
         if scopes is not None:
             sql += f" AND a.scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
-        rows = await self._reader.execute_fetchall(sql + " LIMIT ?", (*params, limit + 1))
+        rows = list(await self._reader.execute_fetchall(sql + " LIMIT ?", (*params, limit + 1)))
         return None if len(rows) > limit else [int(r[0]) for r in rows]
 
     async def fulltext(
@@ -265,7 +264,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
         ranked = "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
         fetch = limit if scopes is None else limit * 4
         while True:  # the best matches first, then their scopes (joining every match costs 2x at 1M)
-            rows = await self._reader.execute_fetchall(ranked, (match, fetch))
+            rows = list(await self._reader.execute_fetchall(ranked, (match, fetch)))
             found = [(int(r[0]), -float(r[1])) for r in rows]
             if scopes is not None:
                 allowed = await self.passages_by_id([i for i, _ in found], scopes)
@@ -290,9 +289,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
         """Articles whose title contains `query` (case-insensitive), then by keyword in the text."""
-        where, params = "", ()
-        if scopes is not None:
-            where, params = f" AND scope IN ({_placeholders(scopes)})", tuple(scopes)
+        where, params = scope_clause(scopes)
         pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE title LIKE ? ESCAPE '\\'{where} ORDER BY title LIMIT ?"
         rows = await self._reader.execute_fetchall(sql, (pattern, *params, limit))
@@ -314,7 +311,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
         if todo:
             one = "(SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?)"
             quoted = tuple(fts_match([t]) for t in todo)
-            rows = await self._reader.execute_fetchall(f"SELECT {', '.join([one] * len(todo))}", quoted)
+            rows = list(await self._reader.execute_fetchall(f"SELECT {', '.join([one] * len(todo))}", quoted))
             for term, count in zip(todo, rows[0]):
                 counts[term] = int(count)
                 if len(cache) < COUNT_CACHE:

@@ -54,7 +54,7 @@ def inspect(path: Path) -> BackupInfo:
             if check != [("ok",)]:
                 raise BackupError(f"{path}: the database is damaged ({check[0][0]})")
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not _REQUIRED_TABLES <= tables:
+            if not tables >= _REQUIRED_TABLES:
                 raise BackupError(f"{path}: not a Newsdesk database (no {', '.join(sorted(_REQUIRED_TABLES - tables))} table)")
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             if version > len(MIGRATIONS):

@@ -5,9 +5,9 @@ Blocking, like the doctor: each function opens the file, reads, and closes it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 

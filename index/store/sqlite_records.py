@@ -1,7 +1,8 @@
 """The store's records beside the articles: answers posted, votes on them, feeds and their items."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..errors import RejectedInput
 from ..models import FeedItemRecord, Subscription
@@ -33,9 +34,9 @@ class RecordRows(Connections):
     async def kept_answer(self, answer_id: int, scopes: Sequence[str] | None) -> tuple[str, str] | None:
         """(answer JSON, scope) of a kept answer in `scopes` (None: every scope); None when gone."""
         where, params = scope_clause(scopes)
-        rows = await self._reader.execute_fetchall(
+        rows = list(await self._reader.execute_fetchall(
             f"SELECT answer, scope FROM answers WHERE id = ?{where}", (answer_id, *params)
-        )
+        ))
         return (str(rows[0][0]), str(rows[0][1])) if rows else None
 
     async def add_vote(

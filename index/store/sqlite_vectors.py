@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import numpy as np
 
@@ -25,9 +25,9 @@ class VectorRows(Connections):
     async def vector_batches(self, dim: int, batch: int = 20000) -> AsyncIterator[tuple[np.ndarray, np.ndarray]]:
         """Every stored (ids, vectors), `batch` passages at a time in id order (never all in memory)."""
         last = 0
-        while rows := await self._db.execute_fetchall(
+        while rows := list(await self._db.execute_fetchall(
             "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
-        ):
+        )):
             ids = np.array([r[0] for r in rows], dtype=np.int64)
             yield ids, np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
             last = int(ids[-1])

@@ -11,8 +11,8 @@ import asyncio
 
 import faiss
 
-from .faiss_index import build_index, trained_ivf, training_size, with_train_threads
 from ..store import Store
+from .faiss_index import build_index, trained_ivf, training_size, with_train_threads
 
 
 async def built_index(store: Store, dim: int, flat_max: int, nprobe: int) -> faiss.Index:

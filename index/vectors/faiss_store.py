@@ -11,8 +11,8 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import faiss
 import numpy as np
@@ -99,7 +99,7 @@ class FaissStore:
                     return
                 for op, op_ids, op_vectors in self._pending or []:
                     index.remove_ids(faiss.IDSelectorBatch(op_ids))  # an add is already in the snapshot
-                    if op == "add":
+                    if op == "add" and op_vectors is not None:
                         index.add_with_ids(op_vectors, op_ids)
                 self._index = index
             finally:
@@ -121,7 +121,7 @@ class FaissStore:
     @classmethod
     def load(
         cls, path: Path, expected: dict[str, object], *, flat_max: int = FLAT_MAX, nprobe: int = NPROBE
-    ) -> "FaissStore | None":
+    ) -> FaissStore | None:
         """Open a saved index if its stamp matches `expected`; None (with a log line) otherwise.
 
         Files past MMAP_BYTES are opened memory-mapped (IVF lists stay on disk until read).
@@ -151,15 +151,15 @@ class FaissStore:
     def _writable(self) -> faiss.Index:
         """The index, its memory-mapped IVF lists first copied into memory (they are read-only)."""
         ivf = faiss.try_extract_index_ivf(self._index)
-        if ivf is not None and isinstance(faiss.downcast_InvertedLists(ivf.invlists), faiss.OnDiskInvertedLists):
-            mapped = ivf.invlists
+        mapped = ivf.invlists if ivf is not None else None
+        if ivf is not None and mapped is not None and isinstance(faiss.downcast_InvertedLists(mapped), faiss.OnDiskInvertedLists):
             lists = faiss.ArrayInvertedLists(ivf.nlist, ivf.code_size)
             for number in range(ivf.nlist):
                 size = mapped.list_size(number)
                 if size:
                     lists.add_entries(number, size, mapped.get_ids(number), mapped.get_codes(number))
             ivf.replace_invlists(lists, True)
-            lists.this.disown()  # the index owns it now
+            lists.this.disown()  # type: ignore[attr-defined]  # SWIG's handle, missing from faiss's stubs; the index owns it now
             log.info("copied the memory-mapped vector index into memory for writing")
         return self._index
 

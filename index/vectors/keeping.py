@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..config import Settings
-from .faiss_index import NPROBE
 from ..store import Store
 from .build import built_index
+from .faiss_index import NPROBE
 from .faiss_store import FaissStore
 
 log = logging.getLogger("index.library")

@@ -1,7 +1,8 @@
 """The `VectorStore` Protocol: nearest-neighbour search over the passages' vectors (FAISS today)."""
 from __future__ import annotations
 
-from typing import Iterable, Protocol, runtime_checkable
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator, Mapping
+from typing import Any
 
-from .payloads import MANAGE_GUILD, EVERYDAY, Guild, User
+from .payloads import EVERYDAY, MANAGE_GUILD, Guild, User
 from .server import FakeDiscord
 
 REPO = Path(__file__).resolve().parents[2]

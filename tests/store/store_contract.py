@@ -8,7 +8,7 @@ Every read is checked for isolation between two guilds.
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import numpy as np
 import pytest

@@ -1,8 +1,8 @@
 """The `Store` contract run against the SQLite store on tmp_path (the PostgreSQL store joins here)."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 from store_contract import StoreContract
