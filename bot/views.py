@@ -10,7 +10,7 @@ import discord
 
 from bot import render
 from index.events import track
-from index.models import Answer, write_scope
+from index.models import Answer, read_scopes, write_scope
 
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
@@ -47,7 +47,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = cast("NewsdeskBot", interaction.client)
         try:
-            kept = await bot.library.kept_answer(self.answer_id)
+            kept = await bot.library.kept_answer(self.answer_id, read_scopes(interaction.guild_id))
             if kept is None:
                 await interaction.response.send_message(GONE, ephemeral=True)
             elif self.action in ("up", "down"):

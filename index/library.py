@@ -318,7 +318,7 @@ class Library(VectorIndexKeeping):
         """Keep a posted answer (for KEEP_DAYS) so its buttons work after a restart; returns its id."""
         return await answer_log.keep_answer(self.store, answer, scope)
 
-    async def kept_answer(self, answer_id: int) -> tuple[Answer, str] | None:
+    async def kept_answer(self, answer_id: int, scopes: Sequence[str] | None = None) -> tuple[Answer, str] | None:
         """A kept answer and the scope it was asked in, or None when it is gone."""
-        return await answer_log.kept_answer(self.store, answer_id)
+        return await answer_log.kept_answer(self.store, answer_id, scopes)
 
