@@ -1,12 +1,7 @@
 """Feed announcements without Discord: their text, where they may go, the per-feed channel file."""
 from __future__ import annotations
 
-import pytest
-
 from bot.announce import AnnounceChannels, announcement, may_announce_in
-from bot.poller import FeedPoller
-from index.config import ConfigError
-from index.fetch import FetchSettings
 from index.models import GLOBAL_SCOPE, IngestResult
 from index.webingest import PollResult, Subscription
 
@@ -41,10 +36,3 @@ def test_announce_channels_survive_a_restart(tmp_path) -> None:
     assert AnnounceChannels(tmp_path).get(3) is None
     (tmp_path / "feed-announce.json").write_text("not json")
     assert AnnounceChannels(tmp_path).get(3) is None
-
-
-def test_a_negative_poll_interval_names_the_setting() -> None:
-    async def announce(poll: PollResult) -> None: ...
-
-    with pytest.raises(ConfigError, match="NEWSDESK_FEED_POLL_MINUTES=-5 must not be negative"):
-        FeedPoller(None, FetchSettings(), -5, announce)  # type: ignore[arg-type]

@@ -4,8 +4,6 @@ from __future__ import annotations
 import pytest
 
 from bot import render
-from bot.access import may_manage, question_problem, read_scopes
-from bot.ratelimit import RateLimiter, slow_down
 from index.models import Answer, Passage, Quote, StoredArticle
 
 
@@ -118,30 +116,3 @@ def test_sources_pages_list_every_article() -> None:
 def test_choice_names_fit_in_100_characters() -> None:
     assert render.choice_name(article(1, title="Short", source="BBC")) == "Short — BBC"
     assert len(render.choice_name(article(1, title="T" * 300, source="S" * 150))) <= 100
-
-
-def test_rate_limiter_allows_n_a_minute_per_user() -> None:
-    now = [0.0]
-    limiter = RateLimiter(2, clock=lambda: now[0])
-    assert limiter.hit("a") == 0 and limiter.hit("a") == 0
-    assert limiter.hit("a") == pytest.approx(60.0)
-    assert limiter.hit("b") == 0
-    now[0] = 30.0
-    assert limiter.hit("a") == pytest.approx(30.0)
-    now[0] = 60.0
-    assert limiter.hit("a") == 0
-    assert RateLimiter(0).hit("a") == 0
-    assert slow_down(29.2, 2) == ("You're asking faster than I can keep up with (2 questions a minute). "
-                                  "Please try again in 30 seconds.")
-    with pytest.raises(ValueError, match="-1"):
-        RateLimiter(-1)
-
-
-def test_who_may_manage_and_what_may_be_asked() -> None:
-    assert may_manage(manage_guild=True, administrator=False, roles=[], admin_role="")
-    assert may_manage(manage_guild=False, administrator=False, roles=[(5, "Editors")], admin_role="editors")
-    assert may_manage(manage_guild=False, administrator=False, roles=[(5, "Editors")], admin_role="5")
-    assert not may_manage(manage_guild=False, administrator=False, roles=[(5, "Editors")], admin_role="")
-    assert question_problem("x" * 501, 500) == "Questions can be at most 500 characters; yours has 501. Please shorten it."
-    assert question_problem("fine?", 500) is None
-    assert read_scopes(None) == ("",) and read_scopes(7) == ("", "guild:7")

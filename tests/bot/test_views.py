@@ -1,9 +1,11 @@
 """An answer's buttons keep working after the bot restarts: votes, share, follow-up, one vote each."""
 from __future__ import annotations
 
+from typing import Any
+
+from tests.bot.chat import QUESTION, ask, buttons, description, mention, world  # noqa: F401 (fixture)
 from tests.fakediscord.harness import World, restart
 from tests.fakediscord.server import EPHEMERAL
-from tests.bot.cogs.test_questions import QUESTION, ask, buttons, description, mention, world  # noqa: F401 (fixture)
 
 
 async def test_votes_and_threads_work_on_an_answer_from_before_a_restart(world: World) -> None:
@@ -43,3 +45,35 @@ async def test_a_button_on_an_answer_no_longer_kept_says_so(world: World) -> Non
     said = await world.fake.interaction_done(vote)
     assert said["flags"] & EPHEMERAL and "too old" in said["content"]
     assert await world.library.feedback() == []
+
+
+async def test_feedback_buttons_store_the_vote_with_the_question(world: World) -> None:
+    reply = await ask(world, world.channel, world.reader, mention(world, QUESTION))
+    vote = await world.fake.click(world.reader, reply, "Helpful")
+    thanks = await world.fake.interaction_done(vote)
+    assert thanks["flags"] & EPHEMERAL and "Thanks" in thanks["content"]
+    rows = await world.library.feedback()
+    assert len(rows) == 1 and rows[0]["vote"] == 1 and rows[0]["question"] == QUESTION
+    again = await world.fake.click(world.reader, reply, "Not helpful")
+    assert "already" in (await world.fake.interaction_done(again))["content"]
+    assert len(await world.library.feedback()) == 1
+
+
+async def test_follow_up_thread_uses_the_previous_question_as_context(world: World) -> None:
+    asked: list[tuple[str, str]] = []
+    real_ask = world.library.ask
+
+    async def spy(question: str, scopes: Any = None, *, context: str = "", **kw: Any) -> Any:
+        asked.append((question, context))
+        return await real_ask(question, scopes, context=context, **kw)
+
+    world.bot.library.ask = spy  # type: ignore[method-assign]
+    reply = await ask(world, world.channel, world.reader, mention(world, QUESTION))
+    start = await world.fake.click(world.reader, reply, "Follow up in thread")
+    note = await world.fake.interaction_done(start)
+    thread_id = reply["id"]
+    assert f"<#{thread_id}>" in note["content"]
+    assert world.fake.threads[thread_id]["name"] == QUESTION
+    answer = await ask(world, thread_id, world.reader, "and what did he write in the letter?")  # after the "ask follow-ups here" note
+    assert answer["embeds"][0]["title"] == "and what did he write in the letter?"
+    assert asked[-1] == ("and what did he write in the letter?", QUESTION)
