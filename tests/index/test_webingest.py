@@ -1,4 +1,4 @@
-"""Feeds and urls into a library: a local news site on 127.0.0.1, allowed by setting."""
+"""Feeds and urls into a library (index.webingest): a local news site on 127.0.0.1, allowed by setting."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -9,11 +9,10 @@ import pytest
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.errors import RejectedInput
-from index.feeds import parse_feed
 from index.fetch import FetchSettings, parse_allow
 from index.library import Library
 from index.webingest import add_feed, ingest_url, list_feeds, poll_feeds, remove_feed
-from tests.webfixtures import EXTRA_ITEM, WEB, Site, site  # noqa: F401 (site is a fixture)
+from tests.webfixtures import EXTRA_ITEM, Site, site  # noqa: F401 (site is a fixture)
 
 LOCAL = FetchSettings(allow_networks=parse_allow("127.0.0.1/32")[1], timeout=5)
 
@@ -23,24 +22,6 @@ async def lib(tmp_path: Path) -> AsyncIterator[Library]:
     settings = Settings.from_env({"NEWSDESK_HOME": str(tmp_path / "home"), "NEWSDESK_EMBEDDER": "hash"}, dotenv=None)
     async with Library(settings, embedder=HashEmbedder()) as library:
         yield library
-
-
-def test_parses_rss_and_atom_items() -> None:
-    rss = parse_feed((WEB / "feed.rss").read_bytes().replace(b"http://HOST", b"https://c.example"), "https://c.example/rss")
-    assert rss.title == "Coastline Courier"
-    assert [(i.guid, i.url, i.published) for i in rss.items] == [
-        ("courier-1001", "https://c.example/news_page.html", "2024-03-05T08:30:00+00:00"),
-        ("courier-1002", "https://c.example/undated_page.html", "2024-03-06T10:00:00+00:00"),
-    ]
-    atom = parse_feed((WEB / "feed.atom").read_bytes().replace(b"http://HOST", b"https://w.example"), "https://w.example/a")
-    [item] = atom.items
-    assert item.guid == "urn:uuid:7a1d4c52-0000-4000-8000-000000000002"
-    assert (item.url, item.author, item.published) == ("https://w.example/jsonld_page.html", "Henrik Olsen", "2023-11-20T14:05:00+00:00")
-
-
-def test_a_web_page_is_not_a_feed() -> None:
-    with pytest.raises(RejectedInput, match="not an RSS or Atom feed"):
-        parse_feed((WEB / "news_page.html").read_bytes(), "https://c.example/page")
 
 
 async def test_ingest_url_stores_the_article_once(lib: Library, site: Site) -> None:
@@ -133,28 +114,3 @@ async def test_subscriptions_are_per_scope(lib: Library, site: Site) -> None:
     assert not await remove_feed(lib, mine.id, ["guild:2"])
     assert await remove_feed(lib, mine.id, ["guild:1"])
     assert [f.scope for f in await list_feeds(lib)] == ["guild:2"]
-
-
-async def test_feeds_command_line(tmp_path: Path, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
-    import argparse
-
-    from index.cli_feeds import add_parsers, run_feeds
-
-    parser = argparse.ArgumentParser()
-    add_parsers(parser.add_subparsers(dest="command"))
-    settings = Settings.from_env({"NEWSDESK_HOME": str(tmp_path / "cli"), "NEWSDESK_EMBEDDER": "hash"}, dotenv=None)
-    env = {"NEWSDESK_FETCH_ALLOW": "127.0.0.1/32"}
-
-    async def run(*argv: str) -> int:
-        return await run_feeds(parser.parse_args(["feeds", *argv]), settings, env)
-
-    assert await run("add", site.url("feed.atom"), "--guild", "7") == 0
-    assert "subscribed [1] Nordic Science Wire" in capsys.readouterr().out
-    assert await run("poll") == 0
-    assert "added     [1] Glacier retreat doubles in a decade, survey finds" in capsys.readouterr().err
-    assert await run("list", "--guild", "7") == 0
-    assert "[1] Nordic Science Wire (guild:7)" in capsys.readouterr().out
-    assert await run("remove", "1", "--guild", "8") == 1
-    assert await run("remove", "1") == 0
-    assert await run("list") == 0
-    assert capsys.readouterr().out == "unsubscribed feed 1\n"
