@@ -1,4 +1,5 @@
-"""Hybrid retrieval: names and numbers found, rare terms weigh most, sentence evidence ranks passages."""
+"""Hybrid retrieval: names and numbers found, rare terms weigh most, word forms count, sentence evidence
+ranks passages, only the asked scopes are searched."""
 from __future__ import annotations
 
 from typing import AsyncIterator
@@ -130,3 +131,53 @@ async def test_real_model_finds_names_and_dates(tmp_path, real_embedder) -> None
         assert "Belousov" in belousov.quotes[0].text
         accompany = await library.ask("who accompanies Putin?")
         assert "Alexander Novak" in accompany.quotes[0].text
+
+
+# ---- ranking on a tiny library ------------------------------------------------------------
+
+ISLAND = Article(
+    title="Island news",
+    paragraphs=(
+        "The ferries sailed at dawn from the north pier.",
+        "The ferry company reported its annual profit on Friday.",
+        "Fishermen mended their nets on the beach all morning.",
+    ),
+    origin="island.txt",
+)
+TRAMS = Article(
+    title="Transport desk",
+    paragraphs=(
+        "The tram arrived late on Monday. The depot manager said nothing. The gates closed early.",
+        "The tram depot closed because the roof leaked. Repairs start in May.",
+        "Buses ran along the coast road while the rails were checked.",
+    ),
+    origin="trams.txt",
+)
+
+
+async def test_other_forms_of_the_questions_words_count(library: Library) -> None:
+    """Asked about a ferry sailing, "ferries sailed" ranks above a paragraph with the exact word "ferry" only."""
+    await library.ingest_articles([ISLAND])
+    answer, hits = await library.ask_ranked("When did the ferry sail?")
+    assert [h.passage.number for h in hits[:2]] == [1, 2]
+    assert hits[0].coverage == pytest.approx(1.0) and hits[1].coverage < 1.0
+    assert answer.quotes[0].text == "The ferries sailed at dawn from the north pier."
+
+
+async def test_the_words_together_in_one_sentence_outrank_the_same_words_spread_out(library: Library) -> None:
+    await library.ingest_articles([TRAMS])
+    answer, hits = await library.ask_ranked("Why did the tram depot close?")
+    spread, together = (await library.passages(hits[0].passage.article_id))[:2]
+    assert {h.passage.id: h.coverage for h in hits[:2]} == pytest.approx({spread.id: 1.0, together.id: 1.0})  # every word
+    assert hits[0].passage.id == together.id and hits[0].score > hits[1].score
+    assert answer.quotes[0].text == "The tram depot closed because the roof leaked."
+
+
+async def test_ranked_passages_are_best_first_and_only_from_the_asked_scopes(library: Library) -> None:
+    await library.ingest_articles([TRAMS])
+    [island] = await library.ingest_articles([ISLAND], scope="guild:7")
+    _, elsewhere = await library.ask_ranked("When did the ferries sail?", scopes=("", "guild:8"))
+    assert elsewhere and all(h.passage.article_id != island.article_id for h in elsewhere)
+    _, here = await library.ask_ranked("When did the ferries sail?", scopes=("", "guild:7"))
+    assert here[0].passage.article_id == island.article_id and here[0].passage.number == 1
+    assert [h.score for h in here] == sorted((h.score for h in here), reverse=True)
