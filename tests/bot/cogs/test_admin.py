@@ -1,8 +1,11 @@
-"""/ingest and /forget: who may use them, what they store or remove, through the fake Discord."""
+"""/ingest and /forget: who may use them, what they store or remove (through the fake Discord), what they say."""
 from __future__ import annotations
 
 import pytest
 
+from bot import render
+from bot.cogs.admin import summary
+from index.models import IngestResult
 from tests.bot.chat import description, ingest, world  # noqa: F401 (world is a fixture)
 from tests.fakediscord.harness import World
 from tests.fakediscord.server import EPHEMERAL
@@ -48,3 +51,17 @@ async def test_ingest_needs_exactly_one_http_url_or_file(world: World) -> None:
     bad = world.fake.add_attachment("photo.png", b"\x89PNG")
     ix = await world.fake.slash(world.admin, world.channel, "ingest", file=bad)
     assert "send one of: .txt, .md, .html" in (await world.fake.interaction_done(ix))["content"]
+
+
+def test_an_ingest_summary_is_one_escaped_line_per_article_within_discords_limit() -> None:
+    results = [IngestResult("added", "a.txt", title="Bridge *reopens*", article_id=4, passages=5),
+               IngestResult("unchanged", "b.txt", title="Old news", article_id=2, passages=3),
+               IngestResult("rejected", "photo_1.png", reason="not a text file (*.png*)")]
+    assert summary(results).splitlines() == [
+        "✓ added “Bridge \\*reopens\\*” (#4, 5 passages)",
+        "✓ unchanged “Old news” (#2, 3 passages)",
+        "✗ photo\\_1.png: not a text file (\\*.png\\*)",
+    ]
+    assert summary([]) == "Nothing was found to add."
+    many = [IngestResult("added", f"{n}.txt", title="t" * 300, article_id=n, passages=1) for n in range(200)]
+    assert len(summary(many)) <= render.DESCRIPTION_CHARS

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from bot.cogs.feeds import feed_choice, feed_line
+from index.webingest import Subscription
 from tests.fakediscord.harness import World, running_bot
 from tests.fakediscord.server import EPHEMERAL
 from tests.webfixtures import EXTRA_ITEM, Site, site  # noqa: F401 (site is a fixture)
@@ -209,3 +211,20 @@ async def test_date_words_count_from_when_the_question_was_asked(world: World) -
         assert "after nine days" in shown and ("twelve" not in shown or shown.index("nine") < shown.index("twelve"))
         footer = reply["embeds"][0]["footer"]["text"]
         assert "Searched preferring articles published 2023-04-10 to 2023-04-25 (from “this week”)." in footer
+
+
+# ---- /feeds list lines and choices, without Discord ------------------------------------------
+
+
+def test_a_feed_line_shows_its_id_title_polling_channel_and_error() -> None:
+    feed = Subscription(3, "https://c.example/rss", "guild:7", "Coastline *Courier*", "", "", "",
+                        "2024-03-05T09:00:11+00:00", "HTTP status 404 Not Found")
+    assert feed_line(feed, 555) == ("**[3] Coastline \\*Courier\\*** <https://c.example/rss> · polled 2024-03-05T09:00"
+                                    " · announced in <#555> · last error: HTTP status 404 Not Found")
+    new = Subscription(4, "https://w.example/a", "guild:7", "", "", "", "", "", "")
+    assert feed_line(new, None) == "**[4] untitled** <https://w.example/a> · polled not yet"
+
+
+def test_a_feed_choice_fits_discord_and_is_the_feed_id() -> None:
+    choice = feed_choice(Subscription(4, "https://w.example/" + "a" * 200, "guild:7", "T" * 80, "", "", "", "", ""))
+    assert len(choice.name) <= 100 and choice.name.startswith("T" * 80) and choice.value == "4"
