@@ -5,6 +5,7 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from index.config import Settings
@@ -16,7 +17,13 @@ SHIPPED = ROOT / "data" / "aljazeera-putin-north-korea-visit.txt"
 SHARED = ROOT.parent / "shared"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("NEWSDESK_ENTITIES", "lazy")  # NER at ingest: tests/test_store_entities.py
+os.environ.setdefault("NEWSDESK_ENTITIES", "lazy")  # NER at ingest: tests/store/test_store_entities.py
+
+# The property tests (tests/**/test_*_properties.py): no deadline, 150 examples a property.
+hypothesis.settings.register_profile(
+    "newsdesk", deadline=None, max_examples=150, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("newsdesk")
 
 
 def settings_for(home: Path, **env: str) -> Settings:

@@ -5,9 +5,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from store_contract import StoreContract
 
 from index.store import SQLiteStore, Store, open_store
+from tests.store.store_contract import StoreContract
 
 
 class TestSQLiteStore(StoreContract):

@@ -1,0 +1,34 @@
+"""`newsdesk feeds add|poll|list|remove` against a local news site on 127.0.0.1, allowed by setting."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.config import Settings
+from tests.webfixtures import Site, site  # noqa: F401 (site is a fixture)
+
+
+async def test_feeds_command_line(tmp_path: Path, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from index.cli.feeds import add_parsers, run_feeds
+
+    parser = argparse.ArgumentParser()
+    add_parsers(parser.add_subparsers(dest="command"))
+    settings = Settings.from_env({"NEWSDESK_HOME": str(tmp_path / "cli"), "NEWSDESK_EMBEDDER": "hash"}, dotenv=None)
+    env = {"NEWSDESK_FETCH_ALLOW": "127.0.0.1/32"}
+
+    async def run(*argv: str) -> int:
+        return await run_feeds(parser.parse_args(["feeds", *argv]), settings, env)
+
+    assert await run("add", site.url("feed.atom"), "--guild", "7") == 0
+    assert "subscribed [1] Nordic Science Wire" in capsys.readouterr().out
+    assert await run("poll") == 0
+    assert "added     [1] Glacier retreat doubles in a decade, survey finds" in capsys.readouterr().err
+    assert await run("list", "--guild", "7") == 0
+    assert "[1] Nordic Science Wire (guild:7)" in capsys.readouterr().out
+    assert await run("remove", "1", "--guild", "8") == 1
+    assert await run("remove", "1") == 0
+    assert await run("list") == 0
+    assert capsys.readouterr().out == "unsubscribed feed 1\n"

@@ -1,0 +1,57 @@
+"""The int8 onnxruntime embedder: close to the torch reference, cached export, no torch at start-up."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import Embedder, make_embedder
+from tests.conftest import ROOT
+from tests.onnxfixtures import onnx_cache, onnx_embedder  # noqa: F401  (session fixtures)
+
+pytestmark = pytest.mark.model
+
+TEXTS = [
+    "Russian President Vladimir Putin has arrived in North Korea for a rare two-day visit.",
+    "Who accompanies Putin?",
+    "Manchester United beat Arsenal 2-0 at Old Trafford on Sunday.",
+    "Shares in the carmaker fell sharply after it warned that profits would be lower than expected.",
+    "word " * 400,  # longer than the 256-token limit: truncated like sentence-transformers
+]
+
+
+def test_close_to_the_torch_reference(onnx_embedder: Embedder, real_embedder: Embedder) -> None:
+    cosines = (onnx_embedder.embed(TEXTS) * real_embedder.embed(TEXTS)).sum(axis=1)
+    assert cosines.min() >= 0.98, cosines
+
+
+def test_name_records_backend_and_model(onnx_embedder: Embedder) -> None:
+    assert onnx_embedder.name == "all-MiniLM-L6-v2/onnx-int8"
+    assert onnx_embedder.dim == 384
+
+
+def test_export_is_cached_once_under_the_given_folder(onnx_embedder: Embedder, onnx_cache: Path) -> None:
+    models = sorted(p.name for p in onnx_cache.iterdir())
+    assert len(models) == 1 and models[0].startswith("all-MiniLM-L6-v2-onnx-int8-")
+    again = make_embedder("onnx", cache_dir=onnx_cache)
+    np.testing.assert_allclose(again.embed(TEXTS[:2]), onnx_embedder.embed(TEXTS[:2]), atol=1e-5)
+
+
+def test_cached_start_up_does_not_import_torch(onnx_embedder: Embedder, onnx_cache: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from index.embed_onnx import OnnxEmbedder; "
+        f"OnnxEmbedder(Path({str(onnx_cache)!r})).embed(['hello']); "
+        "print('torch' in sys.modules, 'transformers' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_rejects_a_bad_batch_size(onnx_cache: Path, onnx_embedder: Embedder) -> None:
+    from index.embed_onnx import OnnxEmbedder
+
+    with pytest.raises(ValueError, match="batch_size=0"):
+        OnnxEmbedder(onnx_cache, batch_size=0)
