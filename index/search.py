@@ -124,16 +124,17 @@ async def dense_search(
     if scopes is None and window is None:
         return dict((await asyncio.to_thread(vectors.search, qvec, k))[:k])
     small: list[int] = []
-    large: list[str] = []
+    large: list[Sequence[str] | None] = []  # scopes too large to scan (None: every scope)
     for part in ([None] if scopes is None else [[scope] for scope in scopes]):
         inside = await store.passages_in(window, part, EXACT_MAX)
         if inside is None:
-            large += part or []
+            large.append(part)
         else:
-            small += inside
+            small += inside  # none at all (an empty window) ends here: nothing to widen for
     found = await exact_search(store, qvec, small, k) if small else {}
-    if large or (scopes is None and not small):
-        found.update(await _shared_search(vectors, store, qvec, large or None, k, window))
+    if large:
+        shared = None if None in large else [scope for part in large for scope in part or ()]
+        found.update(await _shared_search(vectors, store, qvec, shared, k, window))
     return dict(sorted(found.items(), key=lambda pair: pair[1], reverse=True)[:k])
 
 

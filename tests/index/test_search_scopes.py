@@ -10,6 +10,7 @@ import pytest
 from index import search
 from index.library import Library
 from index.models import GLOBAL_SCOPE, Article
+from index.when import Window
 
 QUESTION = "Which ferry operator cancelled the island crossings?"
 LOUD = "The ferry operator cancelled the island crossings, which ferry operator cancelled them"
@@ -61,3 +62,14 @@ async def test_a_guild_sees_its_own_and_the_shared_passages_never_another_guilds
     assert {scopes[p.article_id] for p in passages.values()} == {"guild:1", GLOBAL_SCOPE}
     assert len(found) == 41 and counting.searches >= 1
     assert list(found.values()) == sorted(found.values(), reverse=True)
+
+
+async def test_a_window_holding_no_passage_searches_nothing(library: Library) -> None:
+    """An empty date window is known to be empty before ranking: the shared index is not widened
+    through the whole library looking for what cannot be there."""
+    await stocked(library)
+    counting = CountingVectors(library.vectors)
+    qvec = await library._embed_query(QUESTION)
+    empty = Window("2001-01-01", "2001-01-07")
+    assert await search.dense_search(counting, library.store, qvec, None, 5, empty) == {}
+    assert counting.searches == 0
