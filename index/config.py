@@ -69,6 +69,24 @@ def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
     return raw
 
 
+def _database_url(url: str) -> str:
+    """NEWSDESK_DATABASE_URL: "" (SQLite in NEWSDESK_HOME) or a postgresql:// url."""
+    url = url.strip()
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"NEWSDESK_DATABASE_URL must be a postgresql://user@host/database url, not {_without_password(url)!r}")
+    return url
+
+
+def _without_password(url: str) -> str:
+    """The url with any password replaced by ***, for logs and repr."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    who, at, where = rest.rpartition("@")
+    user = who.split(":", 1)[0]
+    return f"{scheme}://{user}{':***' if ':' in who else ''}@{where}"
+
+
 def _port(env: Mapping[str, str], key: str) -> int:
     port = _int(env, key, 0)
     if not 0 <= port <= 65535:
@@ -95,6 +113,7 @@ class Settings:
     metrics_addr: str = "127.0.0.1"  # address the metrics endpoint listens on
     feed_poll_minutes: float = 30.0  # the bot polls feed subscriptions this often; 0 = never
     announce_channel: int = 0  # channel id where the bot announces new feed articles; 0 = none
+    database_url: str = field(default="", repr=False)  # postgresql://...: the PostgreSQL store; "" SQLite in home
     entities: str = "ingest"  # sentence NER: "ingest" (with the vectors) or "lazy" (first time ranking asks)
 
     @classmethod
@@ -118,6 +137,7 @@ class Settings:
             feed_poll_minutes=_float(merged, "NEWSDESK_FEED_POLL_MINUTES", cls.feed_poll_minutes),
             announce_channel=_int(merged, "NEWSDESK_ANNOUNCE_CHANNEL", cls.announce_channel),
             entities=_choice(merged, "NEWSDESK_ENTITIES", ("ingest", "lazy")),
+            database_url=_database_url(merged.get("NEWSDESK_DATABASE_URL") or ""),
         )
 
     @property
@@ -125,14 +145,18 @@ class Settings:
         return self.home / DATABASE_FILE
 
     @property
+    def database(self) -> Path | str:
+        """Where the library's store is: the PostgreSQL url when set, else the SQLite file in home."""
+        return self.database_url or self.database_path
+
+    @property
     def vectors_path(self) -> Path:
         return self.home / VECTORS_FILE
 
     def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "discord_token"
-        )
+        hidden = ("discord_token", "database_url")
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name not in hidden)
         token = "'***'" if self.discord_token else "''"
-        return f"Settings({shown}, discord_token={token})"
+        return f"Settings({shown}, discord_token={token}, database_url={_without_password(self.database_url)!r})"
 
     __str__ = __repr__

@@ -80,7 +80,7 @@ class Library(VectorIndexKeeping):
         if embedder is None:
             embedder = await asyncio.to_thread(make_embedder, self.settings.embedder, self.settings.home / "models")
         self.embedder = _LockedEmbedder(embedder)
-        self.store = await open_store(self.settings.database_path)
+        self.store = await open_store(self.settings.database)
         try:
             await self._check_embedder()
             await self._open_vectors()

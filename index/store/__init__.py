@@ -13,6 +13,11 @@ from .sqlite import SQLiteStore
 __all__ = ["SQLiteStore", "SchemaTooNew", "Scopes", "Store", "open_store"]
 
 
-async def open_store(path: Path) -> Store:
-    """Open (creating and migrating as needed) the library's database at `path`."""
-    return await SQLiteStore.open(path)
+async def open_store(where: Path | str) -> Store:
+    """Open (creating and migrating as needed) the library's database: a postgresql:// url selects
+    the PostgreSQL store (asyncpg must be installed: the `postgres` extra), a path SQLite's file."""
+    if isinstance(where, str) and where.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore
+
+        return await PostgresStore.open(where)
+    return await SQLiteStore.open(Path(where))

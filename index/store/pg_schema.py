@@ -1,0 +1,122 @@
+"""The PostgreSQL schema as numbered migrations, run under an advisory lock (several processes may
+start at once): append a script, never edit one that shipped. Vectors are pgvector columns; every
+row a read filters by scope carries its scope."""
+from __future__ import annotations
+
+import logging
+
+from .schema import SchemaTooNew
+
+log = logging.getLogger(__name__)
+LOCK = 0x6E657773  # "news": the advisory lock held while migrating
+
+MIGRATIONS: list[str] = [
+    # 1: everything the SQLite store held at its version 6
+    """
+    CREATE EXTENSION IF NOT EXISTS vector;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE articles (
+        id BIGSERIAL PRIMARY KEY,
+        scope TEXT NOT NULL DEFAULT '',
+        key TEXT NOT NULL,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        published TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        origin TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        added TEXT NOT NULL,
+        UNIQUE (scope, key)
+    );
+    CREATE INDEX articles_scope_hash ON articles (scope, content_hash);
+    CREATE INDEX articles_published ON articles (published);
+    CREATE TABLE passages (
+        id BIGSERIAL PRIMARY KEY,
+        article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        scope TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        tokens INTEGER NOT NULL,
+        vector vector NOT NULL,
+        UNIQUE (article_id, number)
+    );
+    CREATE INDEX passages_scope ON passages (scope, id);
+    CREATE TABLE passage_terms (
+        term TEXT NOT NULL,
+        passage_id BIGINT NOT NULL REFERENCES passages (id) ON DELETE CASCADE,
+        tf INTEGER NOT NULL,
+        PRIMARY KEY (term, passage_id)
+    );
+    CREATE INDEX passage_terms_passage ON passage_terms (passage_id);
+    CREATE TABLE sentences (
+        passage_id BIGINT PRIMARY KEY REFERENCES passages (id) ON DELETE CASCADE,
+        spans TEXT NOT NULL,
+        vectors BYTEA NOT NULL
+    );
+    CREATE TABLE sentence_entities (
+        passage_id BIGINT PRIMARY KEY REFERENCES passages (id) ON DELETE CASCADE,
+        entities TEXT NOT NULL
+    );
+    CREATE TABLE answers (
+        id BIGSERIAL PRIMARY KEY,
+        created TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT '',
+        answer TEXT NOT NULL
+    );
+    CREATE INDEX answers_created ON answers (created);
+    CREATE TABLE feedback (
+        id BIGSERIAL PRIMARY KEY,
+        created TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT '',
+        user_id TEXT NOT NULL DEFAULT '',
+        question TEXT NOT NULL,
+        vote INTEGER NOT NULL,
+        quotes TEXT NOT NULL,
+        answer_id BIGINT
+    );
+    CREATE INDEX feedback_scope ON feedback (scope, created);
+    CREATE UNIQUE INDEX feedback_answer_user ON feedback (answer_id, user_id) WHERE answer_id IS NOT NULL;
+    CREATE TABLE feeds (
+        id BIGSERIAL PRIMARY KEY,
+        url TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        added TEXT NOT NULL,
+        last_polled TEXT NOT NULL DEFAULT '',
+        last_error TEXT NOT NULL DEFAULT '',
+        UNIQUE (scope, url)
+    );
+    CREATE TABLE feed_items (
+        feed_id BIGINT NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        guid TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        article_id BIGINT REFERENCES articles (id) ON DELETE SET NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        seen TEXT NOT NULL,
+        PRIMARY KEY (feed_id, guid)
+    );
+    INSERT INTO meta (key, value) VALUES ('generation', '0');
+    """,
+]
+
+
+async def migrate(conn: Connection) -> int:  # type: ignore[name-defined]  # noqa: F821
+    """Bring the database to the latest version under the advisory lock; returns that version."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK)
+        await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        version = await conn.fetchval("SELECT max(version) FROM schema_version") or 0
+        if version > len(MIGRATIONS):
+            raise SchemaTooNew(
+                f"the database is at schema version {version}, made by a newer Newsdesk; this one knows "
+                f"versions up to {len(MIGRATIONS)}: upgrade Newsdesk (the database is left untouched)"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            log.info("migrating the PostgreSQL database to version %d", number)
+            await conn.execute(script)
+            await conn.execute("INSERT INTO schema_version (version) VALUES ($1)", number)
+    return len(MIGRATIONS)

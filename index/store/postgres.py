@@ -1,0 +1,232 @@
+"""The PostgreSQL store (asyncpg, pgvector): the same `Store` as SQLite's, for libraries that
+outgrow one process. Selected by NEWSDESK_DATABASE_URL=postgresql://...
+
+Lexical search keeps its own term index (`passage_terms`, terms made as FTS5 makes them,
+index/store/tokens.py) and ranks with FTS5's BM25 formula, so both stores rank alike.
+"""
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import numpy as np
+
+from ..clock import utc_stamp
+from ..models import Article, Passage, StoredArticle
+from ..when import Window
+from . import tokens
+from .pg_rows import RecordRows, VectorRows
+from .pg_schema import migrate
+from .pg_sql import Sql
+
+K1, B = 1.2, 0.75  # FTS5's bm25() defaults
+_ARTICLE = ("a.id, a.title, a.source, a.url, a.published, a.author, a.scope, "
+            "(SELECT count(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added")
+
+
+def _encode_vector(value: Any) -> bytes:
+    array = np.asarray(value, dtype=">f4").reshape(-1)
+    return struct.pack(">HH", len(array), 0) + array.tobytes()
+
+
+def _decode_vector(data: bytes) -> np.ndarray:
+    dim = struct.unpack_from(">H", data)[0]
+    return np.frombuffer(data, dtype=">f4", count=dim, offset=4).astype(np.float32)
+
+
+async def _setup(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec("vector", schema="public", encoder=_encode_vector, decoder=_decode_vector, format="binary")
+
+
+def _article(row: Sequence[Any]) -> StoredArticle:
+    return StoredArticle(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]), str(row[6]),
+                         int(row[7]), str(row[8]), str(row[9]))
+
+
+class PostgresStore(VectorRows, RecordRows):
+    """One PostgreSQL database, reached through a pool; every write is one transaction."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str) -> PostgresStore:
+        conn = await asyncpg.connect(url)
+        try:
+            await migrate(conn)
+        finally:
+            await conn.close()
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=4, init=_setup)
+        return cls(pool)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    # ---- articles and passages ---------------------------------------------------------------
+    async def find_existing(self, scope: str, key: str, content_hash: str) -> tuple[int, str, str] | None:
+        row = await self._pool.fetchrow(
+            "SELECT id, content_hash, key FROM articles WHERE scope = $1 AND (key = $2 OR content_hash = $3) "
+            "ORDER BY key = $2 DESC LIMIT 1", scope, key, content_hash)
+        return (int(row[0]), str(row[1]), str(row[2])) if row else None
+
+    async def put_article(
+        self, article: Article, scope: str, key: str, content_hash: str,
+        vectors: np.ndarray, replace_id: int | None = None,
+    ) -> tuple[int, list[int], list[int]]:
+        removed: list[int] = []
+        async with self._pool.acquire() as conn, conn.transaction():
+            if replace_id is not None:
+                removed = [int(r[0]) for r in await conn.fetch(
+                    "SELECT id FROM passages WHERE article_id = $1 ORDER BY id", replace_id)]
+                await conn.execute("DELETE FROM articles WHERE id = $1", replace_id)
+            article_id = int(await conn.fetchval(
+                "INSERT INTO articles (scope, key, title, source, url, published, author, origin, content_hash, added) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                scope, key, article.title, article.source, article.url, article.published, article.author,
+                article.origin, content_hash, utc_stamp()))
+            ids: list[int] = []
+            for number, (text, vector) in enumerate(zip(article.paragraphs, vectors, strict=False), start=1):
+                counts, length = tokens.term_counts(text)
+                pid = int(await conn.fetchval(
+                    "INSERT INTO passages (article_id, scope, number, text, tokens, vector) "
+                    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    article_id, scope, number, text, length, np.asarray(vector, dtype=np.float32)))
+                await conn.execute(
+                    "INSERT INTO passage_terms (term, passage_id, tf) SELECT unnest($1::text[]), $2, unnest($3::int[])",
+                    list(counts), pid, list(counts.values()))
+                ids.append(pid)
+            await conn.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'")
+        return article_id, ids, removed
+
+    async def delete_article(self, article_id: int) -> list[int]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            removed = [int(r[0]) for r in await conn.fetch(
+                "SELECT id FROM passages WHERE article_id = $1 ORDER BY id", article_id)]
+            await conn.execute("DELETE FROM articles WHERE id = $1", article_id)
+            await conn.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'")
+        return removed
+
+    async def articles(self, scopes: Sequence[str] | None) -> list[StoredArticle]:
+        sql = Sql()
+        rows = await self._pool.fetch(f"SELECT {_ARTICLE} FROM articles a WHERE true{sql.scopes(scopes)} ORDER BY a.id",
+                                      *sql.args)
+        return [_article(r) for r in rows]
+
+    async def article(self, article_id: int, scopes: Sequence[str] | None) -> StoredArticle | None:
+        sql = Sql()
+        where = f"a.id = {sql.arg(article_id)}{sql.scopes(scopes)}"
+        row = await self._pool.fetchrow(f"SELECT {_ARTICLE} FROM articles a WHERE {where}", *sql.args)
+        return _article(row) if row else None
+
+    async def articles_by_id(self, ids: Sequence[int], scopes: Sequence[str] | None) -> list[StoredArticle]:
+        sql = Sql()
+        where = f"a.id = ANY({sql.arg(list(ids))}::bigint[]){sql.scopes(scopes)}"
+        found = {int(r[0]): _article(r) for r in await self._pool.fetch(f"SELECT {_ARTICLE} FROM articles a WHERE {where}",
+                                                                        *sql.args)}
+        return [found[i] for i in ids if i in found]
+
+    async def headlines_by_id(self, ids: Sequence[int], scopes: Sequence[str] | None) -> dict[int, tuple[str, str]]:
+        sql = Sql()
+        where = f"a.id = ANY({sql.arg(list(ids))}::bigint[]){sql.scopes(scopes)}"
+        rows = await self._pool.fetch(f"SELECT a.id, a.title, a.published FROM articles a WHERE {where}", *sql.args)
+        return {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
+
+    async def article_count(self, scopes: Sequence[str] | None) -> int:
+        sql = Sql()
+        return int(await self._pool.fetchval(f"SELECT count(*) FROM articles a WHERE true{sql.scopes(scopes)}", *sql.args))
+
+    async def scope_names(self) -> frozenset[str]:
+        return frozenset(str(r[0]) for r in await self._pool.fetch("SELECT DISTINCT scope FROM articles"))
+
+    async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
+        sql = Sql()
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = f"a.title ILIKE {sql.arg(pattern)}{sql.scopes(scopes)}"
+        rows = await self._pool.fetch(
+            f"SELECT {_ARTICLE} FROM articles a WHERE {where} ORDER BY a.title COLLATE \"C\" LIMIT {sql.arg(limit)}",
+            *sql.args)
+        return [_article(r) for r in rows]
+
+    async def passages(self, article_id: int, scopes: Sequence[str] | None) -> list[Passage]:
+        sql = Sql()
+        where = f"p.article_id = {sql.arg(article_id)}{sql.scopes(scopes, 'p.scope')}"
+        rows = await self._pool.fetch(
+            f"SELECT p.id, p.article_id, p.number, p.text FROM passages p WHERE {where} ORDER BY p.number", *sql.args)
+        return [Passage(int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in rows]
+
+    async def passages_by_id(
+        self, ids: Sequence[int], scopes: Sequence[str] | None, window: Window | None = None
+    ) -> dict[int, Passage]:
+        if not ids:
+            return {}
+        sql = Sql()
+        where = f"p.id = ANY({sql.arg(list(ids))}::bigint[]){sql.scopes(scopes, 'p.scope')}{sql.window(window)}"
+        rows = await self._pool.fetch(
+            f"SELECT p.id, p.article_id, p.number, p.text FROM passages p JOIN articles a ON a.id = p.article_id "
+            f"WHERE {where}", *sql.args)
+        return {int(r[0]): Passage(int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in rows}
+
+    async def passages_in(self, window: Window | None, scopes: Sequence[str] | None, limit: int) -> list[int] | None:
+        sql = Sql()
+        where = f"true{sql.scopes(scopes, 'p.scope')}{sql.window(window)}"
+        rows = await self._pool.fetch(
+            f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} "
+            f"LIMIT {sql.arg(limit + 1)}", *sql.args)
+        return None if len(rows) > limit else [int(r[0]) for r in rows]
+
+    async def passage_count(self) -> int:
+        return int(await self._pool.fetchval("SELECT count(*) FROM passages"))
+
+    # ---- lexical search --------------------------------------------------------------------
+    async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for term in dict.fromkeys(terms):
+            parts = tokens.query_terms([term])
+            counts[term] = int(await self._pool.fetchval(
+                "SELECT count(*) FROM (SELECT passage_id FROM passage_terms WHERE term = ANY($1::text[]) "
+                "GROUP BY passage_id HAVING count(*) = $2) hits", parts, len(parts))) if parts else 0
+        return {t: counts[t] for t in terms}
+
+    async def fulltext(
+        self, terms: Sequence[str], scopes: Sequence[str] | None, limit: int, window: Window | None = None
+    ) -> list[tuple[int, float]]:
+        """BM25 as FTS5 computes it: idf = ln((N - n + 0.5) / (n + 0.5)) (at least 1e-6), k1 1.2, b 0.75,
+        N and the mean length over every passage; returns (passage id, score), best first."""
+        words = tokens.query_terms(list(terms[:32]))
+        if not words:
+            return []
+        stats = await self._pool.fetchrow("SELECT count(*), coalesce(avg(tokens), 0) FROM passages")
+        n_all, mean = int(stats[0]), float(stats[1]) or 1.0
+        hits = await self._pool.fetch(
+            "SELECT term, count(*) FROM passage_terms WHERE term = ANY($1::text[]) GROUP BY term", words)
+        idf = {str(r[0]): max(math.log((n_all - r[1] + 0.5) / (r[1] + 0.5)), 1e-6) for r in hits}
+        if not idf:
+            return []
+        sql = Sql()
+        q_terms, q_idf = sql.arg(list(idf)), sql.arg(list(idf.values()))
+        where = f"true{sql.scopes(scopes, 'p.scope')}{sql.window(window)}"
+        rows = await self._pool.fetch(
+            f"SELECT t.passage_id, sum(q.idf * t.tf * {K1 + 1} / (t.tf + {K1} * ({1 - B} + {B} * p.tokens / "
+            f"{sql.arg(mean)}::float8))) AS score "
+            f"FROM unnest({q_terms}::text[], {q_idf}::float8[]) AS q (term, idf) "
+            "JOIN passage_terms t ON t.term = q.term JOIN passages p ON p.id = t.passage_id "
+            f"JOIN articles a ON a.id = p.article_id WHERE {where} "
+            f"GROUP BY t.passage_id ORDER BY score DESC, t.passage_id LIMIT {sql.arg(limit)}", *sql.args)
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    # ---- metadata and change tracking ------------------------------------------------------
+    async def get_meta(self, key: str, default: str = "") -> str:
+        value = await self._pool.fetchval("SELECT value FROM meta WHERE key = $1", key)
+        return default if value is None else str(value)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            key, value)
+
+    async def version(self) -> int:
+        """The library's write generation: it moves when any process stores or removes an article."""
+        return int(await self.get_meta("generation", "0"))
