@@ -27,6 +27,7 @@ from ..errors import RejectedInput
 from ..fetch import FetchSettings, check_url
 from ..store.schema import MIGRATIONS
 from ..store.sqlite_inspect import feed_rows, integrity
+from .postgres import check_postgres
 from .results import Check, fail, ok, warn
 from .vectors import check_vectors
 
@@ -225,10 +226,13 @@ def run_checks(
     checks = check_settings(settings, merged)
     checks.append(check_token(settings.discord_token))
     checks.append(check_folder(settings.home))
-    checks.append(check_database(settings.database_path, quick))
-    checks.append(check_vectors(settings.home, quick))
-    with contextlib.suppress(ValueError):  # a bad NEWSDESK_FETCH_* is already reported by check_settings
-        checks.append(check_feeds(settings.database_path, FetchSettings.from_env(merged)))
+    if settings.database_url:  # the FAISS file in home is a per-process cache, rebuilt from the server
+        checks.append(check_postgres(settings.database_url))
+    else:
+        checks.append(check_database(settings.database_path, quick))
+        checks.append(check_vectors(settings.home, quick))
+        with contextlib.suppress(ValueError):  # a bad NEWSDESK_FETCH_* is already reported by check_settings
+            checks.append(check_feeds(settings.database_path, FetchSettings.from_env(merged)))
     checks.append(check_metrics(settings))
     checks.append(check_heartbeat(settings.home))
     if not quick:

@@ -237,3 +237,13 @@ def test_exact_top_k_over_batches_is_exact_search() -> None:
     batches = iter([(ids[i : i + 7], vectors[i : i + 7]) for i in range(0, 50, 7)])
     _, rows = faiss.knn(queries, vectors, 5, faiss.METRIC_INNER_PRODUCT)
     assert np.array_equal(exact_top_k(queries, batches, 5), ids[rows])
+
+
+def test_a_postgresql_library_is_checked_on_its_server(tmp_path: Path, postgres_url: str) -> None:
+    env = {"NEWSDESK_HOME": str(tmp_path), "NEWSDESK_DATABASE_URL": postgres_url}
+    [database] = [c for c in doctor.run_checks(env, dotenv=None, quick=True) if c.name == "database"]
+    assert database.level == "ok" and "reachable" in database.detail
+    unreachable = {**env, "NEWSDESK_DATABASE_URL": "postgresql://newsdesk:pw@127.0.0.1:9/newsdesk"}
+    [database] = [c for c in doctor.run_checks(unreachable, dotenv=None, quick=True) if c.name == "database"]
+    assert database.level == "fail" and "cannot reach PostgreSQL at postgresql://newsdesk:***@127.0.0.1:9" in database.detail
+    assert "pw@" not in database.detail

@@ -1,0 +1,43 @@
+"""`newsdesk doctor` on a PostgreSQL library: the server answers, the schema is one this version
+knows, and how many passages it holds. Read-only; blocking (run from doctor's thread)."""
+from __future__ import annotations
+
+import asyncio
+
+from ..config import _without_password
+from ..store.pg_schema import MIGRATIONS
+from .results import Check, fail, ok
+
+NAME = "database"
+
+
+async def _look(url: str) -> tuple[int, int]:
+    import asyncpg
+
+    conn = await asyncio.wait_for(asyncpg.connect(url), 10)
+    try:
+        known = await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
+        version = int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version") or 0) if known else 0
+        passages = int(await conn.fetchval("SELECT count(*) FROM passages")) if version else 0
+        return version, passages
+    finally:
+        await conn.close()
+
+
+def check_postgres(url: str) -> Check:
+    """The PostgreSQL server at NEWSDESK_DATABASE_URL is reachable and its schema known."""
+    shown = _without_password(url)
+    try:
+        version, passages = asyncio.run(_look(url))
+    except ImportError:
+        return fail(NAME, "NEWSDESK_DATABASE_URL is set but asyncpg is not installed",
+                    "pip install -c constraints.txt -e '.[postgres]'")
+    except Exception as exc:  # refused, unknown host, bad password, timeout: all say the same to the operator
+        return fail(NAME, f"cannot reach PostgreSQL at {shown}: {exc or type(exc).__name__}",
+                    "start the server, or correct NEWSDESK_DATABASE_URL (user, password, host, database)")
+    if version > len(MIGRATIONS):
+        return fail(NAME, f"{shown} has schema version {version}, newer than this newsdesk ({len(MIGRATIONS)})",
+                    "upgrade newsdesk to the version that wrote it")
+    if version == 0:
+        return ok(NAME, f"PostgreSQL at {shown} is reachable; the schema is made at first start")
+    return ok(NAME, f"PostgreSQL at {shown}: schema {version}, {passages:,} passages")
