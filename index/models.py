@@ -58,6 +58,8 @@ class StoredArticle:
     paragraphs: int
     content_hash: str
     added: str
+    key: str = ""  # its identity (url, file, or title and source): what a re-ingest replaces
+    origin: str = ""  # where it was read from
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,36 @@ async def _restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@command("migrate")
+async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy the library (NEWSDESK_DATABASE_URL, else the SQLite file in home) into another store."""
+    from ..embed import make_embedder
+    from ..store import open_store
+    from ..store.copy import copy_library
+
+    target_where = args.to if args.to.startswith(("postgresql://", "postgres://")) else Path(args.to)
+    if target_where == settings.database:
+        print("error: --to names the library being copied", file=sys.stderr)
+        return 2
+    dim = (await asyncio.to_thread(make_embedder, settings.embedder, settings.home / "models")).dim
+    bar = ProgressBar() if sys.stderr.isatty() else None
+    source = await open_store(settings.database)
+    try:
+        target = await open_store(target_where)
+        try:
+            copied = await copy_library(source, target, dim, progress=bar)
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+        if bar:
+            bar.close()
+    where = "PostgreSQL: set NEWSDESK_DATABASE_URL to use it" if isinstance(target_where, str) else str(target_where)
+    print(f"copied {copied.articles:,} articles ({copied.passages:,} passages), {copied.feeds} feeds and "
+          f"{copied.votes} votes into {where}")
+    return 0
+
+
 @command("doctor")
 async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     """Check the installation; print what to fix; exit 1 when something must be fixed."""
@@ -279,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="backup file (or folder) to write")
     p = sub.add_parser("restore", help="replace the database with a backup and rebuild the vector index")
     p.add_argument("path", help="backup file made by `newsdesk backup`")
+    p = sub.add_parser("migrate", help="copy the library into another store (PostgreSQL or SQLite) without re-embedding")
+    p.add_argument("--to", required=True, metavar="URL_OR_FILE",
+                   help="postgresql://user:password@host/database, or a SQLite file (an empty library)")
     p = sub.add_parser("doctor", help="check the settings, token, data folder, stores and model; say what to fix")
     p.add_argument("--quick", action="store_true", help="skip loading the model (for health checks)")
     p = sub.add_parser("eval", help="measure answers on a SQuAD-format file or a news folder in a temporary library")

@@ -24,7 +24,7 @@ from .pg_sql import Sql
 
 K1, B = 1.2, 0.75  # FTS5's bm25() defaults
 _ARTICLE = ("a.id, a.title, a.source, a.url, a.published, a.author, a.scope, "
-            "(SELECT count(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added")
+            "(SELECT count(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added, a.key, a.origin")
 
 
 def _encode_vector(value: Any) -> bytes:
@@ -43,7 +43,7 @@ async def _setup(conn: asyncpg.Connection) -> None:
 
 def _article(row: Sequence[Any]) -> StoredArticle:
     return StoredArticle(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]), str(row[6]),
-                         int(row[7]), str(row[8]), str(row[9]))
+                         int(row[7]), str(row[8]), str(row[9]), str(row[10]), str(row[11]))
 
 
 class PostgresStore(VectorRows, RecordRows):

@@ -18,7 +18,7 @@ from .sqlite_records import RecordRows
 from .sqlite_vectors import VectorRows
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
-    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added"
+    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin"
 
 
 COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change

@@ -1,0 +1,71 @@
+"""Copy a whole library from one store to another (SQLite to PostgreSQL and back) without
+re-embedding: articles with their passages and vectors, sentence vectors, entities, feeds with
+their items, votes and the library's settings. Answers kept for buttons are not copied (a button
+on an older answer then says it is too old), and votes lose their link to them."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..errors import NewsdeskError
+from ..models import Article
+from .protocol import Store
+
+META_KEYS = ("embedder",)
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What a copy moved."""
+
+    articles: int
+    passages: int
+    feeds: int
+    votes: int
+
+
+async def copy_library(
+    source: Store, target: Store, dim: int, progress: Callable[[int, int], None] | None = None
+) -> Copied:
+    """Copy `source` into `target`, which must hold no article; vectors of dimension `dim`."""
+    if held := await target.article_count(None):
+        raise NewsdeskError(f"the target library already holds {held:,} articles; copy into an empty one")
+    for key in META_KEYS:
+        if value := await source.get_meta(key):
+            await target.set_meta(key, value)
+    articles = await source.articles(None)
+    passages = 0
+    article_ids: dict[int, int] = {}
+    for done, stored in enumerate(articles, start=1):
+        rows = await source.passages(stored.id, None)
+        old = [p.id for p in rows]
+        vectors = await source.vectors_by_id(old, dim)
+        article = Article(stored.title, tuple(p.text for p in rows), stored.source, stored.url, stored.published,
+                          stored.author, stored.origin, stored.key)
+        matrix = np.stack([vectors[i] for i in old]) if old else np.zeros((0, dim), np.float32)
+        article_ids[stored.id], new, _ = await target.put_article(
+            article, stored.scope, stored.key, stored.content_hash, matrix)
+        mapping = dict(zip(old, new, strict=True))
+        sentences = await source.sentences_by_id(old, dim)
+        await target.put_sentences([(mapping[pid], spans, vecs) for pid, (spans, vecs) in sentences.items()])
+        entities = await source.entities_by_id(old)
+        await target.put_entities([(mapping[pid], found) for pid, found in entities.items()])
+        passages += len(rows)
+        if progress:
+            progress(done, len(articles))
+    feeds = await source.feeds(None)
+    for feed in feeds:
+        copied = await target.add_feed(feed.url, feed.scope, feed.title, feed.added)
+        await target.update_feed(copied.id, {"etag": feed.etag, "last_modified": feed.last_modified,
+                                             "last_polled": feed.last_polled, "last_error": feed.last_error})
+        for item in await source.feed_items(feed.id):
+            linked = replace(item, article_id=article_ids.get(item.article_id) if item.article_id else None)
+            await target.record_feed_item(copied.id, linked, feed.last_polled or feed.added)
+    votes = await source.votes(1_000_000_000, None)
+    for vote in reversed(votes):  # oldest first, as they were given
+        await target.add_vote(vote["created"], vote["scope"], vote["user_id"], vote["question"], vote["vote"],
+                              vote["quotes"] if isinstance(vote["quotes"], str) else json.dumps(vote["quotes"]), None)
+    return Copied(len(articles), passages, len(feeds), len(votes))
