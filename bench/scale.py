@@ -154,7 +154,9 @@ class LoopWatch:
             self.late_ms.append(max(0.0, (time.perf_counter() - due) * 1000))
 
 
-async def measure(home: Path, embedder: Any, asked: list[str], rounds: int = 2, together: int = 8) -> dict[str, Any]:
+async def measure(
+    home: Path, embedder: Any, asked: list[str], rounds: int = 2, together: int = 8, database_url: str = ""
+) -> dict[str, Any]:
     """Open the Library (its saved FAISS file) and time warm `Library.ask`, one question at a time,
     then `together` at once; a ticker records the longest event-loop stall meanwhile."""
     import asyncio
@@ -163,7 +165,7 @@ async def measure(home: Path, embedder: Any, asked: list[str], rounds: int = 2, 
     from index.library import Library
     from index.memory import settle
 
-    settings = Settings.from_env({"NEWSDESK_HOME": str(home)}, dotenv=None)
+    settings = Settings.from_env({"NEWSDESK_HOME": str(home), "NEWSDESK_DATABASE_URL": database_url}, dotenv=None)
     started = time.perf_counter()
     async with Library(settings, embedder=embedder) as lib:
         open_s = time.perf_counter() - started

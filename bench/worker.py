@@ -222,10 +222,32 @@ def task_scale_ask(args: dict[str, Any]) -> dict[str, Any]:
     embedder, _ = timed_build("onnx")
     home = Path(args["home"])
     asked = questions([a.headline for a in bbc_articles() or []], QUESTIONS)
-    result = asyncio.run(measure(home, embedder, asked, args.get("rounds", 2)))
+    result = asyncio.run(measure(home, embedder, asked, args.get("rounds", 2), database_url=args.get("database_url", "")))
     sizes = folder_mb(home)
     return {**result, "sqlite_mb": sizes.get(DATABASE_FILE, 0.0), "faiss_mb": sizes.get(VECTORS_FILE, 0.0),
             "peak_rss_mb": peak_rss_mb()}
+
+
+def task_pg_copy(args: dict[str, Any]) -> dict[str, Any]:
+    """Copy a filled SQLite data folder into a PostgreSQL database (`newsdesk migrate`'s path)."""
+    import asyncio
+
+    from index.store import SQLiteStore
+    from index.store.copy import copy_library
+    from index.store.postgres import PostgresStore
+
+    async def copy() -> dict[str, Any]:
+        source = await SQLiteStore.open(Path(args["home"]) / DATABASE_FILE)
+        target = await PostgresStore.open(args["database_url"])
+        started = time.perf_counter()
+        try:
+            copied = await copy_library(source, target, 384)
+        finally:
+            await source.close()
+            await target.close()
+        return {"copy_s": time.perf_counter() - started, "passages": copied.passages}
+
+    return {**asyncio.run(copy()), "peak_rss_mb": peak_rss_mb()}
 
 
 def task_mixed(args: dict[str, Any]) -> dict[str, Any]:
@@ -244,7 +266,7 @@ def task_mixed(args: dict[str, Any]) -> dict[str, Any]:
     return {**result, "peak_rss_mb": peak_rss_mb()}
 
 
-TASKS.update({"scale": task_scale, "scale_ask": task_scale_ask, "mixed": task_mixed})
+TASKS.update({"scale": task_scale, "scale_ask": task_scale_ask, "pg_copy": task_pg_copy, "mixed": task_mixed})
 
 
 def main() -> None:
