@@ -101,6 +101,14 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO meta (key, value) VALUES ('generation', '0');
     """,
+    # 2: what BM25 reads on every question, kept up to date by each write instead of counted then:
+    #    passages per term, and the number of passages and of their tokens
+    """
+    CREATE TABLE term_df (term TEXT PRIMARY KEY, df BIGINT NOT NULL);
+    INSERT INTO term_df SELECT term, count(*) FROM passage_terms GROUP BY term;
+    INSERT INTO meta (key, value) SELECT 'passages', count(*)::text FROM passages;
+    INSERT INTO meta (key, value) SELECT 'tokens', coalesce(sum(tokens), 0)::text FROM passages;
+    """,
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import struct
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,11 +47,39 @@ def _article(row: Sequence[Any]) -> StoredArticle:
                          int(row[7]), str(row[8]), str(row[9]), str(row[10]), str(row[11]))
 
 
+_BUMP = "UPDATE meta SET value = (value::bigint + $1)::text WHERE key = $2"
+
+
+async def _count_in(conn: asyncpg.Connection, passages: list[tuple[Counter[str], int]], sign: int) -> None:
+    """Add (or, with sign -1, take away) passages' terms and tokens to the counts BM25 reads.
+    Terms in sorted order: two writers never lock the same rows in opposite orders."""
+    df = Counter(term for counts, _ in passages for term in counts)
+    terms = sorted(df)
+    await conn.execute(
+        "INSERT INTO term_df (term, df) SELECT unnest($1::text[]), unnest($2::bigint[]) "
+        "ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df",
+        terms, [sign * df[t] for t in terms])
+    await conn.execute(_BUMP, sign * len(passages), "passages")
+    await conn.execute(_BUMP, sign * sum(length for _, length in passages), "tokens")
+    await conn.execute(_BUMP, 1, "generation")
+
+
 class PostgresStore(VectorRows, RecordRows):
-    """One PostgreSQL database, reached through a pool; every write is one transaction."""
+    """One PostgreSQL database, reached through a pool; every write is one transaction.
+
+    Counts (scopes, articles, passages, terms) are cached per write generation, read on each use:
+    a cached value is never older than the library's last stored or removed article."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
+        self._generation = -1
+        self._cache: dict[tuple[str, Any], Any] = {}
+
+    async def _cached(self) -> dict[tuple[str, Any], Any]:
+        generation = await self.version()
+        if generation != self._generation:
+            self._generation, self._cache = generation, {}
+        return self._cache
 
     @classmethod
     async def open(cls, url: str) -> PostgresStore:
@@ -79,35 +108,44 @@ class PostgresStore(VectorRows, RecordRows):
         removed: list[int] = []
         async with self._pool.acquire() as conn, conn.transaction():
             if replace_id is not None:
-                removed = [int(r[0]) for r in await conn.fetch(
-                    "SELECT id FROM passages WHERE article_id = $1 ORDER BY id", replace_id)]
-                await conn.execute("DELETE FROM articles WHERE id = $1", replace_id)
+                removed = await self._remove(conn, replace_id)
             article_id = int(await conn.fetchval(
                 "INSERT INTO articles (scope, key, title, source, url, published, author, origin, content_hash, added) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 scope, key, article.title, article.source, article.url, article.published, article.author,
                 article.origin, content_hash, utc_stamp()))
             ids: list[int] = []
-            for number, (text, vector) in enumerate(zip(article.paragraphs, vectors, strict=False), start=1):
-                counts, length = tokens.term_counts(text)
+            made = [tokens.term_counts(text) for text in article.paragraphs]
+            terms: list[str] = []
+            owners: list[int] = []
+            tfs: list[int] = []
+            for number, (text, vector, (counts, length)) in enumerate(
+                zip(article.paragraphs, vectors, made, strict=False), start=1
+            ):
                 pid = int(await conn.fetchval(
                     "INSERT INTO passages (article_id, scope, number, text, tokens, vector) "
                     "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     article_id, scope, number, text, length, np.asarray(vector, dtype=np.float32)))
-                await conn.execute(
-                    "INSERT INTO passage_terms (term, passage_id, tf) SELECT unnest($1::text[]), $2, unnest($3::int[])",
-                    list(counts), pid, list(counts.values()))
+                terms += counts
+                owners += [pid] * len(counts)
+                tfs += counts.values()
                 ids.append(pid)
-            await conn.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'")
+            await conn.execute(
+                "INSERT INTO passage_terms (term, passage_id, tf) SELECT unnest($1::text[]), unnest($2::bigint[]), "
+                "unnest($3::int[])", terms, owners, tfs)
+            await _count_in(conn, made[: len(ids)], 1)
         return article_id, ids, removed
 
     async def delete_article(self, article_id: int) -> list[int]:
         async with self._pool.acquire() as conn, conn.transaction():
-            removed = [int(r[0]) for r in await conn.fetch(
-                "SELECT id FROM passages WHERE article_id = $1 ORDER BY id", article_id)]
-            await conn.execute("DELETE FROM articles WHERE id = $1", article_id)
-            await conn.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'")
-        return removed
+            return await self._remove(conn, article_id)
+
+    @staticmethod
+    async def _remove(conn: asyncpg.Connection, article_id: int) -> list[int]:
+        rows = await conn.fetch("SELECT id, text FROM passages WHERE article_id = $1 ORDER BY id", article_id)
+        await _count_in(conn, [tokens.term_counts(r[1]) for r in rows], -1)
+        await conn.execute("DELETE FROM articles WHERE id = $1", article_id)
+        return [int(r[0]) for r in rows]
 
     async def articles(self, scopes: Sequence[str] | None) -> list[StoredArticle]:
         sql = Sql()
@@ -135,11 +173,21 @@ class PostgresStore(VectorRows, RecordRows):
         return {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
 
     async def article_count(self, scopes: Sequence[str] | None) -> int:
-        sql = Sql()
-        return int(await self._pool.fetchval(f"SELECT count(*) FROM articles a WHERE true{sql.scopes(scopes)}", *sql.args))
+        cache = await self._cached()
+        key = ("articles", None if scopes is None else tuple(sorted(set(scopes))))
+        if key not in cache:
+            sql = Sql()
+            cache[key] = int(await self._pool.fetchval(
+                f"SELECT count(*) FROM articles a WHERE true{sql.scopes(key[1])}", *sql.args))
+        return int(cache[key])
 
     async def scope_names(self) -> frozenset[str]:
-        return frozenset(str(r[0]) for r in await self._pool.fetch("SELECT DISTINCT scope FROM articles"))
+        cache = await self._cached()
+        if ("scopes", None) not in cache:
+            rows = await self._pool.fetch("SELECT DISTINCT scope FROM articles")
+            cache[("scopes", None)] = frozenset(str(r[0]) for r in rows)
+        names: frozenset[str] = cache[("scopes", None)]
+        return names
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
         sql = Sql()
@@ -178,16 +226,30 @@ class PostgresStore(VectorRows, RecordRows):
         return None if len(rows) > limit else [int(r[0]) for r in rows]
 
     async def passage_count(self) -> int:
-        return int(await self._pool.fetchval("SELECT count(*) FROM passages"))
+        return int(await self.get_meta("passages", "0"))
 
     # ---- lexical search --------------------------------------------------------------------
+    async def _df(self, words: Sequence[str]) -> dict[str, int]:
+        """Passages holding each index term (kept in term_df by every write; cached per generation)."""
+        cache = await self._cached()
+        todo = [w for w in dict.fromkeys(words) if ("df", w) not in cache]
+        if todo:
+            found = dict(await self._pool.fetch("SELECT term, df FROM term_df WHERE term = ANY($1::text[])", todo))
+            for word in todo:
+                cache[("df", word)] = int(found.get(word, 0))
+        return {w: int(cache[("df", w)]) for w in words}
+
     async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for term in dict.fromkeys(terms):
-            parts = tokens.query_terms([term])
-            counts[term] = int(await self._pool.fetchval(
-                "SELECT count(*) FROM (SELECT passage_id FROM passage_terms WHERE term = ANY($1::text[]) "
-                "GROUP BY passage_id HAVING count(*) = $2) hits", parts, len(parts))) if parts else 0
+        split = {term: tokens.query_terms([term]) for term in dict.fromkeys(terms)}
+        single = await self._df([parts[0] for parts in split.values() if len(parts) == 1])
+        for term, parts in split.items():
+            if len(parts) == 1:
+                counts[term] = single[parts[0]]
+            else:  # a word the index splits ("e-mail"): passages holding all its parts
+                counts[term] = int(await self._pool.fetchval(
+                    "SELECT count(*) FROM (SELECT passage_id FROM passage_terms WHERE term = ANY($1::text[]) "
+                    "GROUP BY passage_id HAVING count(*) = $2) hits", parts, len(parts))) if parts else 0
         return {t: counts[t] for t in terms}
 
     async def fulltext(
@@ -198,11 +260,10 @@ class PostgresStore(VectorRows, RecordRows):
         words = tokens.query_terms(list(terms[:32]))
         if not words:
             return []
-        stats = await self._pool.fetchrow("SELECT count(*), coalesce(avg(tokens), 0) FROM passages")
-        n_all, mean = int(stats[0]), float(stats[1]) or 1.0
-        hits = await self._pool.fetch(
-            "SELECT term, count(*) FROM passage_terms WHERE term = ANY($1::text[]) GROUP BY term", words)
-        idf = {str(r[0]): max(math.log((n_all - r[1] + 0.5) / (r[1] + 0.5)), 1e-6) for r in hits}
+        n_all = await self.passage_count()
+        mean = int(await self.get_meta("tokens", "0")) / max(n_all, 1) or 1.0
+        df = {w: n for w, n in (await self._df(words)).items() if n}
+        idf = {w: max(math.log((n_all - n + 0.5) / (n + 0.5)), 1e-6) for w, n in df.items()}
         if not idf:
             return []
         sql = Sql()
