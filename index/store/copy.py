@@ -64,6 +64,7 @@ async def copy_library(
         for item in await source.feed_items(feed.id):
             linked = replace(item, article_id=article_ids.get(item.article_id) if item.article_id else None)
             await target.record_feed_item(copied.id, linked, feed.last_polled or feed.added)
+    await target.optimize()
     votes = await source.votes(1_000_000_000, None)
     for vote in reversed(votes):  # oldest first, as they were given
         await target.add_vote(vote["created"], vote["scope"], vote["user_id"], vote["question"], vote["vote"],

@@ -42,12 +42,17 @@ MIGRATIONS: list[str] = [
         UNIQUE (article_id, number)
     );
     CREATE INDEX passages_scope ON passages (scope, id);
+    -- BM25 reads only this table: each term's postings with the passage's term frequency, length
+    -- and scope, in the primary key's index (an index-only scan once vacuumed)
     CREATE TABLE passage_terms (
         term TEXT NOT NULL,
         passage_id BIGINT NOT NULL REFERENCES passages (id) ON DELETE CASCADE,
         tf INTEGER NOT NULL,
-        PRIMARY KEY (term, passage_id)
+        tokens INTEGER NOT NULL,
+        scope TEXT NOT NULL,
+        PRIMARY KEY (term, passage_id) INCLUDE (tf, tokens, scope)
     );
+    CREATE TABLE term_df (term TEXT PRIMARY KEY, df BIGINT NOT NULL);
     CREATE INDEX passage_terms_passage ON passage_terms (passage_id);
     CREATE TABLE sentences (
         passage_id BIGINT PRIMARY KEY REFERENCES passages (id) ON DELETE CASCADE,
@@ -99,15 +104,9 @@ MIGRATIONS: list[str] = [
         seen TEXT NOT NULL,
         PRIMARY KEY (feed_id, guid)
     );
-    INSERT INTO meta (key, value) VALUES ('generation', '0');
-    """,
-    # 2: what BM25 reads on every question, kept up to date by each write instead of counted then:
-    #    passages per term, and the number of passages and of their tokens
-    """
-    CREATE TABLE term_df (term TEXT PRIMARY KEY, df BIGINT NOT NULL);
-    INSERT INTO term_df SELECT term, count(*) FROM passage_terms GROUP BY term;
-    INSERT INTO meta (key, value) SELECT 'passages', count(*)::text FROM passages;
-    INSERT INTO meta (key, value) SELECT 'tokens', coalesce(sum(tokens), 0)::text FROM passages;
+    -- the write generation (moves with every stored or removed article), and what BM25 reads on
+    -- every question, kept by each write: passages, and their tokens (passages per term: term_df)
+    INSERT INTO meta (key, value) VALUES ('generation', '0'), ('passages', '0'), ('tokens', '0');
     """,
 ]
 

@@ -76,10 +76,19 @@ class PostgresStore(VectorRows, RecordRows):
         self._cache: dict[tuple[str, Any], Any] = {}
 
     async def _cached(self) -> dict[tuple[str, Any], Any]:
-        generation = await self.version()
+        """Values computed since the last stored or removed article (with the passage and token counts)."""
+        rows = dict(await self._pool.fetch(
+            "SELECT key, value FROM meta WHERE key IN ('generation', 'passages', 'tokens')"))
+        generation = int(rows.get("generation", 0))
         if generation != self._generation:
             self._generation, self._cache = generation, {}
+        self._cache[("passages", None)] = int(rows.get("passages", 0))
+        self._cache[("tokens", None)] = int(rows.get("tokens", 0))
         return self._cache
+
+    async def optimize(self) -> None:
+        """After a bulk load: VACUUM ANALYZE, so the planner knows the tables and BM25 reads its index only."""
+        await self._pool.execute("VACUUM ANALYZE")
 
     @classmethod
     async def open(cls, url: str) -> PostgresStore:
@@ -119,6 +128,7 @@ class PostgresStore(VectorRows, RecordRows):
             terms: list[str] = []
             owners: list[int] = []
             tfs: list[int] = []
+            lengths: list[int] = []
             for number, (text, vector, (counts, length)) in enumerate(
                 zip(article.paragraphs, vectors, made, strict=False), start=1
             ):
@@ -129,10 +139,11 @@ class PostgresStore(VectorRows, RecordRows):
                 terms += counts
                 owners += [pid] * len(counts)
                 tfs += counts.values()
+                lengths += [length] * len(counts)
                 ids.append(pid)
             await conn.execute(
-                "INSERT INTO passage_terms (term, passage_id, tf) SELECT unnest($1::text[]), unnest($2::bigint[]), "
-                "unnest($3::int[])", terms, owners, tfs)
+                "INSERT INTO passage_terms (term, passage_id, tf, tokens, scope) SELECT unnest($1::text[]), "
+                "unnest($2::bigint[]), unnest($3::int[]), unnest($4::int[]), $5", terms, owners, tfs, lengths, scope)
             await _count_in(conn, made[: len(ids)], 1)
         return article_id, ids, removed
 
@@ -226,7 +237,7 @@ class PostgresStore(VectorRows, RecordRows):
         return None if len(rows) > limit else [int(r[0]) for r in rows]
 
     async def passage_count(self) -> int:
-        return int(await self.get_meta("passages", "0"))
+        return int((await self._cached())[("passages", None)])
 
     # ---- lexical search --------------------------------------------------------------------
     async def _df(self, words: Sequence[str]) -> dict[str, int]:
@@ -260,21 +271,23 @@ class PostgresStore(VectorRows, RecordRows):
         words = tokens.query_terms(list(terms[:32]))
         if not words:
             return []
-        n_all = await self.passage_count()
-        mean = int(await self.get_meta("tokens", "0")) / max(n_all, 1) or 1.0
+        cache = await self._cached()
+        n_all = int(cache[("passages", None)])
+        mean = int(cache[("tokens", None)]) / max(n_all, 1) or 1.0
         df = {w: n for w, n in (await self._df(words)).items() if n}
         idf = {w: max(math.log((n_all - n + 0.5) / (n + 0.5)), 1e-6) for w, n in df.items()}
         if not idf:
             return []
         sql = Sql()
-        q_terms, q_idf = sql.arg(list(idf)), sql.arg(list(idf.values()))
-        where = f"true{sql.scopes(scopes, 'p.scope')}{sql.window(window)}"
+        q_terms, q_idf, q_mean = sql.arg(list(idf)), sql.arg(list(idf.values())), sql.arg(mean)
+        where = f"true{sql.scopes(scopes, 't.scope')}"
+        if window is not None:  # only then the passage's article (its date) is read
+            where += f" AND EXISTS (SELECT 1 FROM passages p JOIN articles a ON a.id = p.article_id " \
+                f"WHERE p.id = t.passage_id{sql.window(window)})"
         rows = await self._pool.fetch(
-            f"SELECT t.passage_id, sum(q.idf * t.tf * {K1 + 1} / (t.tf + {K1} * ({1 - B} + {B} * p.tokens / "
-            f"{sql.arg(mean)}::float8))) AS score "
-            f"FROM unnest({q_terms}::text[], {q_idf}::float8[]) AS q (term, idf) "
-            "JOIN passage_terms t ON t.term = q.term JOIN passages p ON p.id = t.passage_id "
-            f"JOIN articles a ON a.id = p.article_id WHERE {where} "
+            f"SELECT t.passage_id, sum(q.idf * t.tf * {K1 + 1} / (t.tf + {K1} * ({1 - B} + {B} * t.tokens / "
+            f"{q_mean}::float8))) AS score FROM unnest({q_terms}::text[], {q_idf}::float8[]) AS q (term, idf) "
+            f"JOIN passage_terms t ON t.term = q.term WHERE {where} "
             f"GROUP BY t.passage_id ORDER BY score DESC, t.passage_id LIMIT {sql.arg(limit)}", *sql.args)
         return [(int(r[0]), float(r[1])) for r in rows]
 

@@ -128,6 +128,9 @@ class Store(Protocol):
     async def version(self) -> int:
         """A number that changes whenever another process commits."""
 
+    async def optimize(self) -> None:
+        """Refresh what the database plans queries with, after a bulk load (an import, a copy)."""
+
     # ---- answers and votes ------------------------------------------------------------
     async def keep_answer(self, created: str, scope: str, answer: str, drop_before: str) -> int:
         """Keep an answer's JSON, dropping those created before `drop_before`; returns its id."""

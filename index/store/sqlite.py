@@ -295,6 +295,10 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
         rows = await self._reader.execute_fetchall(sql, (pattern, *params, limit))
         return [_article(r) for r in rows]
 
+    async def optimize(self) -> None:
+        """`PRAGMA optimize`: SQLite's own statistics, refreshed where they matter."""
+        await self._db.execute("PRAGMA optimize")
+
     async def version(self) -> int:
         """A number that changes whenever another connection (another process) commits."""
         row = await (await self._db.execute("PRAGMA data_version")).fetchone()
