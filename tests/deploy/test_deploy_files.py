@@ -143,3 +143,12 @@ def test_env_example_shows_the_real_defaults() -> None:
     assert Settings.from_env(example, dotenv=None) == Settings.from_env({}, dotenv=None)
     assert FetchSettings.from_env(example) == FetchSettings.from_env({})
     assert example_settings()["NEWSDESK_HOME"] == "./var" and Settings().home == Path("var")
+
+
+def test_compose_offers_postgresql_with_pgvector_behind_a_profile() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    postgres = compose["services"]["postgres"]
+    assert postgres["image"].startswith("pgvector/pgvector:") and postgres["profiles"] == ["postgres"]
+    assert "newsdesk-postgres:/var/lib/postgresql" in postgres["volumes"] and "newsdesk-postgres" in compose["volumes"]
+    assert "NEWSDESK_DATABASE_URL=postgresql://" in (DEPLOY / "compose.yaml").read_text()
+    assert '".[postgres]"' in (DEPLOY / "Dockerfile").read_text()  # asyncpg in the image
