@@ -146,6 +146,7 @@ class Library(VectorIndexKeeping):
             article_id, ids, removed = await self.store.put_article(
                 article, scope, identity_key(article), digest, own, replace_id
             )
+            await self._note_own_write()
             await asyncio.to_thread(self.vectors.remove, removed)
             await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
             own_passages = [Passage(i, article_id, n, t) for n, (i, t) in enumerate(zip(ids, article.paragraphs), 1)]
@@ -186,6 +187,7 @@ class Library(VectorIndexKeeping):
             if found is None:
                 return False
             removed = await self.store.delete_article(article_id)
+            await self._note_own_write()
             await asyncio.to_thread(self.vectors.remove, removed)
             await self._resize_vectors()
             await self._save_vectors()

@@ -61,7 +61,6 @@ async def _count_in(conn: asyncpg.Connection, passages: list[tuple[Counter[str],
         terms, [sign * df[t] for t in terms])
     await conn.execute(_BUMP, sign * len(passages), "passages")
     await conn.execute(_BUMP, sign * sum(length for _, length in passages), "tokens")
-    await conn.execute(_BUMP, 1, "generation")
 
 
 class PostgresStore(VectorRows, RecordRows):
@@ -145,11 +144,14 @@ class PostgresStore(VectorRows, RecordRows):
                 "INSERT INTO passage_terms (term, passage_id, tf, tokens, scope) SELECT unnest($1::text[]), "
                 "unnest($2::bigint[]), unnest($3::int[]), unnest($4::int[]), $5", terms, owners, tfs, lengths, scope)
             await _count_in(conn, made[: len(ids)], 1)
+            await conn.execute(_BUMP, 1, "generation")
         return article_id, ids, removed
 
     async def delete_article(self, article_id: int) -> list[int]:
         async with self._pool.acquire() as conn, conn.transaction():
-            return await self._remove(conn, article_id)
+            removed = await self._remove(conn, article_id)
+            await conn.execute(_BUMP, 1, "generation")
+            return removed
 
     @staticmethod
     async def _remove(conn: asyncpg.Connection, article_id: int) -> list[int]:

@@ -29,6 +29,8 @@ class VectorIndexKeeping:
     embedder: Any  # the Library's locked embedder: `.inner` is the Embedder
     flat_max: int
     _data_version: int
+    _held: str
+    """The write generation whose articles FAISS holds: other commits (votes, sentences) leave it."""
     _embed: Callable[[Sequence[str]], Awaitable[np.ndarray]]
 
     @property
@@ -56,7 +58,8 @@ class VectorIndexKeeping:
 
     async def _open_vectors(self) -> None:
         self._data_version = await self.store.version()
-        stamp = self._stamp(await self.store.get_meta("generation", "0"))
+        self._held = await self.store.get_meta("generation", "0")
+        stamp = self._stamp(self._held)
         loaded = await asyncio.to_thread(FaissStore.load, self.index_path, stamp, flat_max=self.flat_max)
         if loaded is not None and len(loaded) == await self.store.passage_count():
             self.vectors = loaded
@@ -88,10 +91,16 @@ class VectorIndexKeeping:
         """Save FAISS stamped with the generation it holds (never one another process wrote since)."""
         while True:
             await self._follow_other_writers()
-            generation = await self.store.get_meta("generation", "0")
             if await self.store.version() == self._data_version:
                 break
-        await asyncio.to_thread(self.vectors.save, self.index_path, self._stamp(generation))
+        await asyncio.to_thread(self.vectors.save, self.index_path, self._stamp(self._held))
+
+    async def _note_own_write(self) -> None:
+        """After our own article write (FAISS changed with it): FAISS holds the new generation, unless
+        another process's write moved it too, which the next look then rebuilds for."""
+        generation = await self.store.get_meta("generation", "0")
+        if generation.isdigit() and self._held.isdigit() and int(generation) == int(self._held) + 1:
+            self._held = generation
 
     async def _follow_other_writers(self) -> None:
         """Rebuild FAISS from SQLite if another process (an ingest, a restore) committed since we looked.
@@ -102,6 +111,10 @@ class VectorIndexKeeping:
         if version == self._data_version:
             return
         self._data_version = version
+        generation = await self.store.get_meta("generation", "0")
+        if generation == self._held:  # a vote, a kept answer, stored sentences: no article came or went
+            return
+        self._held = generation  # read before building: a write meanwhile moves it again, and is followed
         vectors = await self._built_vectors()
         self.vectors = vectors
         log.info("the database was changed by another process; rebuilt the vector index: %d passages", len(vectors))
