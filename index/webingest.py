@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from .clock import utc_stamp
+from .clock import utc_now, utc_stamp
 from .errors import RejectedInput
 from .feeds import FeedItem, parse_feed
 from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchSettings, check_url
@@ -24,6 +28,8 @@ if TYPE_CHECKING:
     from .library import Library
 
 MAX_ITEMS_PER_POLL = 50
+LEASE = timedelta(minutes=15)  # longer than one feed's poll; a process that dies frees its feeds after it
+OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # this process, as a lease holder
 _TRANSIENT = ("timed out", "could not fetch", "cannot resolve", "HTTP status 5", "HTTP status 429")
 
 
@@ -161,5 +167,14 @@ async def poll_feeds(
 ) -> list[PollResult]:
     """Poll every subscription (of `scopes`, or only `feed_ids`); one failing feed never stops the rest."""
     feeds = [f for f in await list_feeds(lib, scopes) if feed_ids is None or f.id in feed_ids]
+    polls = []
     async with _session(settings, fetcher) as session:
-        return [await poll_feed(lib, feed, session) for feed in feeds]
+        for feed in feeds:
+            now = utc_now()
+            if not await lib.store.claim_feed(feed.id, OWNER, utc_stamp(now), utc_stamp(now + LEASE)):
+                continue  # another process on this library is polling it
+            try:
+                polls.append(await poll_feed(lib, feed, session))
+            finally:
+                await lib.store.release_feed(feed.id, OWNER)
+    return polls

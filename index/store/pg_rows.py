@@ -160,6 +160,17 @@ class RecordRows:
         assignments = ", ".join(f"{key} = {sql.arg(value)}" for key, value in values.items())
         await self._pool.execute(f"UPDATE feeds SET {assignments} WHERE id = {sql.arg(feed_id)}", *sql.args)
 
+    async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
+        # one UPDATE: a second claimer waits on the row lock, then finds the lease taken
+        status = await self._pool.execute(
+            "UPDATE feeds SET leased_by = $1, lease_until = $2 WHERE id = $3 "
+            "AND (leased_by = '' OR leased_by = $1 OR lease_until < $4)", owner, until, feed_id, now)
+        return bool(status) and not status.endswith(" 0")
+
+    async def release_feed(self, feed_id: int, owner: str) -> None:
+        await self._pool.execute(
+            "UPDATE feeds SET leased_by = '', lease_until = '' WHERE id = $1 AND leased_by = $2", feed_id, owner)
+
     async def feed_items(self, feed_id: int) -> list[FeedItemRecord]:
         rows = await self._pool.fetch(
             "SELECT guid, url, article_id, status, reason FROM feed_items WHERE feed_id = $1", feed_id)

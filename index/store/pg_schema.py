@@ -92,6 +92,8 @@ MIGRATIONS: list[str] = [
         added TEXT NOT NULL,
         last_polled TEXT NOT NULL DEFAULT '',
         last_error TEXT NOT NULL DEFAULT '',
+        leased_by TEXT NOT NULL DEFAULT '',  -- the process polling it, until lease_until
+        lease_until TEXT NOT NULL DEFAULT '',
         UNIQUE (scope, url)
     );
     CREATE TABLE feed_items (

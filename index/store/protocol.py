@@ -159,6 +159,13 @@ class Store(Protocol):
     async def update_feed(self, feed_id: int, values: dict[str, str]) -> None:
         """Set a feed's title, etag, last_modified, last_polled or last_error (ValueError for others)."""
 
+    async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
+        """Take a feed's polling lease for `owner` until `until` (ISO times); False while another
+        owner's lease runs. Of several processes on one library, one polls a feed at a time."""
+
+    async def release_feed(self, feed_id: int, owner: str) -> None:
+        """Give back `owner`'s lease on a feed (another's is left alone)."""
+
     async def feed_items(self, feed_id: int) -> list[FeedItemRecord]:
         """What is recorded of a feed's items."""
 

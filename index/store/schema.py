@@ -121,6 +121,12 @@ MIGRATIONS: list[str] = [
         entities TEXT NOT NULL
     );
     """,
+    # 7: a lease on each feed, so that of several processes on one library one polls it at a time
+    #    (a process that dies lets its lease run out)
+    """
+    ALTER TABLE feeds ADD COLUMN leased_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 

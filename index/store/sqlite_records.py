@@ -97,6 +97,22 @@ class RecordRows(Connections):
             await self._db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed_id))
             await self._commit()
 
+    async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
+        """Take the feed's polling lease for `owner` until `until`; False while another's runs."""
+        async with self._lock:
+            cursor = await self._db.execute(
+                "UPDATE feeds SET leased_by = ?, lease_until = ? WHERE id = ? "
+                "AND (leased_by = '' OR leased_by = ? OR lease_until < ?)", (owner, until, feed_id, owner, now))
+            await self._commit()
+        return bool(cursor.rowcount)
+
+    async def release_feed(self, feed_id: int, owner: str) -> None:
+        """Give the lease back (only `owner`'s own)."""
+        async with self._lock:
+            await self._db.execute(
+                "UPDATE feeds SET leased_by = '', lease_until = '' WHERE id = ? AND leased_by = ?", (feed_id, owner))
+            await self._commit()
+
     async def feed_items(self, feed_id: int) -> list[FeedItemRecord]:
         """What is recorded of a feed's items (a feed is reached through `feeds`, which is scoped)."""
         rows = await self._db.execute_fetchall(

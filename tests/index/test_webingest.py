@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from index.clock import utc_now, utc_stamp
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.errors import RejectedInput
@@ -114,3 +116,14 @@ async def test_subscriptions_are_per_scope(lib: Library, site: Site) -> None:
     assert not await remove_feed(lib, mine.id, ["guild:2"])
     assert await remove_feed(lib, mine.id, ["guild:1"])
     assert [f.scope for f in await list_feeds(lib)] == ["guild:2"]
+
+
+async def test_a_feed_another_process_is_polling_is_left_to_it(lib: Library, site: Site) -> None:
+    feed = await add_feed(lib, site.url("feed.rss"), "guild:1", LOCAL)
+    now = utc_now()
+    assert await lib.store.claim_feed(feed.id, "another-process", utc_stamp(now), utc_stamp(now + timedelta(minutes=15)))
+    assert await poll_feeds(lib, LOCAL) == [] and await lib.articles() == []
+    await lib.store.release_feed(feed.id, "another-process")
+    [poll] = await poll_feeds(lib, LOCAL)
+    assert poll.status == "updated" and len(await lib.articles()) == 2
+    assert await lib.store.claim_feed(feed.id, "another-process", utc_stamp(now), utc_stamp(now))  # released after

@@ -199,6 +199,22 @@ class RecordContract:
         assert await store.remove_feed(feed.id, None) and not await store.remove_feed(feed.id, None)
         assert await store.feed_items(feed.id) == []
 
+    async def test_one_process_at_a_time_holds_a_feed_s_lease(self, store: Store, reopen: Reopen) -> None:
+        feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
+        other = await reopen()
+        try:
+            assert await store.claim_feed(feed.id, "one", "2023-06-01T10:00:00", "2023-06-01T10:15:00")
+            assert not await other.claim_feed(feed.id, "two", "2023-06-01T10:05:00", "2023-06-01T10:20:00")
+            assert await store.claim_feed(feed.id, "one", "2023-06-01T10:06:00", "2023-06-01T10:21:00")  # renewed
+            await other.release_feed(feed.id, "two")  # not its lease: nothing changes
+            assert not await other.claim_feed(feed.id, "two", "2023-06-01T10:07:00", "2023-06-01T10:22:00")
+            await store.release_feed(feed.id, "one")
+            assert await other.claim_feed(feed.id, "two", "2023-06-01T10:08:00", "2023-06-01T10:23:00")
+            # "two" dies holding it: once its lease has run out, another process takes the feed
+            assert await store.claim_feed(feed.id, "one", "2023-06-01T10:24:00", "2023-06-01T10:39:00")
+        finally:
+            await other.close()
+
     async def test_meta_values_are_kept(self, store: Store) -> None:
         assert await store.get_meta("embedder", "none") == "none"
         await store.set_meta("embedder", "hash")
