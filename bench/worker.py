@@ -250,6 +250,37 @@ def task_pg_copy(args: dict[str, Any]) -> dict[str, Any]:
     return {**asyncio.run(copy()), "peak_rss_mb": peak_rss_mb()}
 
 
+def task_pg_qps(args: dict[str, Any]) -> dict[str, Any]:
+    """One of several processes on one PostgreSQL library: one inference thread, questions one after
+    another until `until` (a shared wall-clock time), after a start at `start`; how many it answered."""
+    import asyncio
+
+    from bench.data import bbc_articles
+    from bench.scale import questions
+    from index.config import Settings
+    from index.embed_onnx import OnnxEmbedder
+    from index.library import Library
+
+    embedder = OnnxEmbedder(models_dir(), threads=1)
+    asked = questions([a.headline for a in bbc_articles() or []], QUESTIONS)
+    settings = Settings.from_env({"NEWSDESK_HOME": args["home"], "NEWSDESK_DATABASE_URL": args["database_url"]},
+                                 dotenv=None)
+
+    async def run() -> int:
+        async with Library(settings, embedder=embedder) as lib:
+            for question in asked[:8]:
+                await lib.ask(question)
+            while time.time() < args["start"]:
+                await asyncio.sleep(0.01)
+            done = 0
+            while time.time() < args["until"]:
+                await lib.ask(asked[done % len(asked)])
+                done += 1
+            return done
+
+    return {"answered": asyncio.run(run()), "peak_rss_mb": peak_rss_mb()}
+
+
 def task_mixed(args: dict[str, Any]) -> dict[str, Any]:
     """SQuAD v1.1 inside a copy of a filled scale folder: R@1/R@5 and latency per search setting."""
     import asyncio
@@ -266,7 +297,7 @@ def task_mixed(args: dict[str, Any]) -> dict[str, Any]:
     return {**result, "peak_rss_mb": peak_rss_mb()}
 
 
-TASKS.update({"scale": task_scale, "scale_ask": task_scale_ask, "pg_copy": task_pg_copy, "mixed": task_mixed})
+TASKS.update({"scale": task_scale, "scale_ask": task_scale_ask, "pg_copy": task_pg_copy, "pg_qps": task_pg_qps, "mixed": task_mixed})
 
 
 def main() -> None:
