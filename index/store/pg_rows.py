@@ -1,7 +1,6 @@
 """The PostgreSQL store's vector, sentence and entity rows, and its records (answers, votes, feeds)."""
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -12,10 +11,17 @@ from ..entities import SentenceEntities
 from ..errors import RejectedInput
 from ..models import FeedItemRecord, Subscription
 from .pg_sql import Sql
-
-_FEED_COLUMNS = "id, url, scope, title, etag, last_modified, added, last_polled, last_error"
-_FEED_FIELDS = frozenset(_FEED_COLUMNS.split(", ")) - {"id", "url", "scope", "added"}
-_VOTE_KEYS = ("id", "created", "scope", "user_id", "question", "vote", "quotes", "answer_id")
+from .rows import (
+    FEED_COLUMNS,
+    VOTE_KEYS,
+    SentenceRows,
+    check_feed_fields,
+    entities_of,
+    entities_text,
+    sentences_of,
+    sentences_row,
+    subscription,
+)
 
 
 class VectorRows:
@@ -57,16 +63,10 @@ class VectorRows:
             await conn.executemany("UPDATE passages SET vector = $1 WHERE id = $2",
                                    [(np.asarray(v, dtype=np.float32), int(i)) for i, v in zip(ids, vectors, strict=False)])
 
-    async def sentences_by_id(self, ids: Sequence[int], dim: int) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
+    async def sentences_by_id(self, ids: Sequence[int], dim: int) -> SentenceRows:
         rows = await self._pool.fetch(
             "SELECT passage_id, spans, vectors FROM sentences WHERE passage_id = ANY($1::bigint[])", list(ids))
-        found = {}
-        for pid, spans, blob in rows:
-            pairs = [(int(a), int(b)) for a, b in json.loads(spans)]
-            vectors = np.frombuffer(blob, dtype=np.float32)
-            if vectors.size == len(pairs) * dim:
-                found[int(pid)] = (pairs, vectors.reshape(len(pairs), dim))
-        return found
+        return sentences_of(rows, dim)
 
     async def put_sentences(self, rows: Sequence[tuple[int, list[tuple[int, int]], np.ndarray]]) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
@@ -74,7 +74,7 @@ class VectorRows:
                 "INSERT INTO sentences (passage_id, spans, vectors) SELECT $1, $2, $3 "
                 "WHERE EXISTS (SELECT 1 FROM passages WHERE id = $1) "
                 "ON CONFLICT (passage_id) DO UPDATE SET spans = excluded.spans, vectors = excluded.vectors",
-                [(int(pid), json.dumps(spans), np.asarray(v, dtype=np.float32).tobytes()) for pid, spans, v in rows])
+                [(int(pid), *sentences_row(spans, v)) for pid, spans, v in rows])
 
     async def clear_sentences(self) -> None:
         await self._pool.execute("DELETE FROM sentences")
@@ -83,8 +83,7 @@ class VectorRows:
         rows = await self._pool.fetch(
             "SELECT passage_id, entities FROM sentence_entities WHERE passage_id = ANY($1::bigint[])",
             [int(i) for i in ids])
-        return {int(pid): [[(int(a), int(b), str(label)) for a, b, label in sentence] for sentence in json.loads(text)]
-                for pid, text in rows}
+        return {int(pid): entities_of(text) for pid, text in rows}
 
     async def put_entities(self, rows: Sequence[tuple[int, SentenceEntities]]) -> None:
         if not rows:
@@ -94,7 +93,7 @@ class VectorRows:
                 "INSERT INTO sentence_entities (passage_id, entities) SELECT $1, $2 "
                 "WHERE EXISTS (SELECT 1 FROM passages WHERE id = $1) "
                 "ON CONFLICT (passage_id) DO UPDATE SET entities = excluded.entities",
-                [(int(pid), json.dumps(entities, separators=(",", ":"))) for pid, entities in rows])
+                [(int(pid), entities_text(entities)) for pid, entities in rows])
 
 
 class RecordRows:
@@ -128,9 +127,9 @@ class RecordRows:
         sql = Sql()
         where = f"true{sql.scopes(scopes, 'scope')}"
         rows = await self._pool.fetch(
-            f"SELECT {', '.join(_VOTE_KEYS)} FROM feedback WHERE {where} ORDER BY id DESC LIMIT {sql.arg(limit)}",
+            f"SELECT {', '.join(VOTE_KEYS)} FROM feedback WHERE {where} ORDER BY id DESC LIMIT {sql.arg(limit)}",
             *sql.args)
-        return [dict(zip(_VOTE_KEYS, r, strict=True)) for r in rows]
+        return [dict(zip(VOTE_KEYS, r, strict=True)) for r in rows]
 
     async def add_feed(self, url: str, scope: str, title: str, added: str) -> Subscription:
         feed_id = await self._pool.fetchval(
@@ -144,8 +143,8 @@ class RecordRows:
     async def feeds(self, scopes: Sequence[str] | None) -> list[Subscription]:
         sql = Sql()
         rows = await self._pool.fetch(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE true{sql.scopes(scopes, 'scope')} ORDER BY id", *sql.args)
-        return [Subscription(int(r[0]), *(str(v) for v in list(r)[1:])) for r in rows]
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE true{sql.scopes(scopes, 'scope')} ORDER BY id", *sql.args)
+        return [subscription(r) for r in rows]
 
     async def remove_feed(self, feed_id: int, scopes: Sequence[str] | None) -> bool:
         sql = Sql()
@@ -154,8 +153,7 @@ class RecordRows:
         return bool(status) and not status.endswith(" 0")
 
     async def update_feed(self, feed_id: int, values: dict[str, str]) -> None:
-        if unknown := set(values) - _FEED_FIELDS:
-            raise ValueError(f"not a feed field that can be updated: {', '.join(sorted(unknown))}")
+        check_feed_fields(values)
         sql = Sql()
         assignments = ", ".join(f"{key} = {sql.arg(value)}" for key, value in values.items())
         await self._pool.execute(f"UPDATE feeds SET {assignments} WHERE id = {sql.arg(feed_id)}", *sql.args)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import Any
 
 from ..when import Window
+from .rows import window_bounds
 
 
 class Sql:
@@ -27,10 +27,10 @@ class Sql:
         if window is None:
             return ""
         parts = []
-        if window.since:
-            parts.append(f"{alias}.published >= {self.arg(window.since)}")
-        if window.until:
-            after = (date.fromisoformat(window.until) + timedelta(days=1)).isoformat()
+        since, after = window_bounds(window)
+        if since:
+            parts.append(f"{alias}.published >= {self.arg(since)}")
+        if after:
             parts.append(f"{alias}.published < {self.arg(after)}")
         dated = " AND ".join(parts) or "true"
         if window.soft:

@@ -22,6 +22,7 @@ from . import tokens
 from .pg_rows import RecordRows, VectorRows
 from .pg_schema import migrate
 from .pg_sql import Sql
+from .rows import title_pattern
 
 K1, B = 1.2, 0.75  # FTS5's bm25() defaults
 _ARTICLE = ("a.id, a.title, a.source, a.url, a.published, a.author, a.scope, "
@@ -204,7 +205,7 @@ class PostgresStore(VectorRows, RecordRows):
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
         sql = Sql()
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = title_pattern(query)
         where = f"a.title ILIKE {sql.arg(pattern)}{sql.scopes(scopes)}"
         rows = await self._pool.fetch(
             f"SELECT {_ARTICLE} FROM articles a WHERE {where} ORDER BY a.title COLLATE \"C\" LIMIT {sql.arg(limit)}",

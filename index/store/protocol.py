@@ -16,10 +16,10 @@ import numpy as np
 from ..entities import SentenceEntities
 from ..models import Article, FeedItemRecord, Passage, StoredArticle, Subscription
 from ..when import Window
+from .rows import SentenceRows
 
 Scopes = Sequence[str] | None
 """The scopes a read may see; None: every scope."""
-SentenceRows = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
 
 
 @runtime_checkable

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import Any
 
 from ..when import Window
+from .rows import window_bounds
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -29,12 +29,13 @@ def window_clause(window: Window | None, alias: str = "a") -> tuple[str, tuple[s
     if window is None:
         return "", ()
     parts, params = [], []
-    if window.since:
+    since, after = window_bounds(window)
+    if since:
         parts.append(f"{alias}.published >= ?")
-        params.append(window.since)
-    if window.until:
+        params.append(since)
+    if after:
         parts.append(f"{alias}.published < ?")
-        params.append((date.fromisoformat(window.until) + timedelta(days=1)).isoformat())
+        params.append(after)
     dated = " AND ".join(parts) or "1"
     if window.soft:
         return f" AND ({alias}.published = '' OR ({dated}))", tuple(params)

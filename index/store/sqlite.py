@@ -11,6 +11,7 @@ import numpy as np
 from ..clock import utc_stamp
 from ..models import Article, Passage, StoredArticle
 from ..when import Window
+from .rows import title_pattern
 from .schema import migrate
 from .sql import fts_match, placeholders as _placeholders, scope_clause, window_clause
 from .sqlite_entities import EntityRows
@@ -290,7 +291,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
         """Articles whose title contains `query` (case-insensitive), then by keyword in the text."""
         where, params = scope_clause(scopes)
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = title_pattern(query)
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE title LIKE ? ESCAPE '\\'{where} ORDER BY title LIMIT ?"
         rows = await self._reader.execute_fetchall(sql, (pattern, *params, limit))
         return [_article(r) for r in rows]

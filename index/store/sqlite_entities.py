@@ -1,10 +1,10 @@
 """The store's entity rows: each passage's named entities, grouped by sentence, as JSON."""
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from ..entities import SentenceEntities
+from .rows import entities_of, entities_text
 from .sql import placeholders
 from .sqlite_base import Connections
 
@@ -23,7 +23,7 @@ class EntityRows(Connections):
                 tuple(chunk),
             )
             for pid, text in rows:
-                found[int(pid)] = [[(int(a), int(b), str(label)) for a, b, label in sentence] for sentence in json.loads(text)]
+                found[int(pid)] = entities_of(text)
         return found
 
     async def put_entities(self, rows: Sequence[tuple[int, SentenceEntities]]) -> None:
@@ -34,6 +34,6 @@ class EntityRows(Connections):
             await self._db.executemany(
                 "INSERT OR REPLACE INTO sentence_entities (passage_id, entities) "
                 "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
-                [(int(pid), json.dumps(entities, separators=(",", ":")), int(pid)) for pid, entities in rows],
+                [(int(pid), entities_text(entities), int(pid)) for pid, entities in rows],
             )
             await self._commit()

@@ -6,16 +6,9 @@ from typing import Any
 
 from ..errors import RejectedInput
 from ..models import FeedItemRecord, Subscription
+from .rows import FEED_COLUMNS, VOTE_KEYS, check_feed_fields, subscription
 from .sql import scope_clause
 from .sqlite_base import Connections
-
-_FEED_COLUMNS = "id, url, scope, title, etag, last_modified, added, last_polled, last_error"
-_FEED_FIELDS = frozenset(_FEED_COLUMNS.split(", ")) - {"id", "url", "scope", "added"}
-_VOTE_KEYS = ("id", "created", "scope", "user_id", "question", "vote", "quotes", "answer_id")
-
-
-def _subscription(row: Sequence[Any]) -> Subscription:
-    return Subscription(int(row[0]), *(str(value) for value in row[1:]))
 
 
 class RecordRows(Connections):
@@ -56,9 +49,9 @@ class RecordRows(Connections):
     async def votes(self, limit: int, scopes: Sequence[str] | None) -> list[dict[str, Any]]:
         """The latest votes of `scopes` (None: every scope), newest first, quotes as stored JSON text."""
         where, params = scope_clause(scopes)
-        sql = f"SELECT {', '.join(_VOTE_KEYS)} FROM feedback WHERE 1{where} ORDER BY id DESC LIMIT ?"
+        sql = f"SELECT {', '.join(VOTE_KEYS)} FROM feedback WHERE 1{where} ORDER BY id DESC LIMIT ?"
         rows = await self._reader.execute_fetchall(sql, (*params, limit))
-        return [dict(zip(_VOTE_KEYS, r)) for r in rows]
+        return [dict(zip(VOTE_KEYS, r)) for r in rows]
 
     async def add_feed(self, url: str, scope: str, title: str, added: str) -> Subscription:
         """Subscribe `scope` to `url`; RejectedInput when it already is."""
@@ -77,8 +70,8 @@ class RecordRows(Connections):
     async def feeds(self, scopes: Sequence[str] | None) -> list[Subscription]:
         """Subscriptions of `scopes` (None: every scope), oldest first."""
         where, params = scope_clause(scopes)
-        rows = await self._db.execute_fetchall(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE 1{where} ORDER BY id", params)
-        return [_subscription(row) for row in rows]
+        rows = await self._db.execute_fetchall(f"SELECT {FEED_COLUMNS} FROM feeds WHERE 1{where} ORDER BY id", params)
+        return [subscription(row) for row in rows]
 
     async def remove_feed(self, feed_id: int, scopes: Sequence[str] | None) -> bool:
         """Unsubscribe; False when no such feed is in `scopes` (None: every scope)."""
@@ -90,8 +83,7 @@ class RecordRows(Connections):
 
     async def update_feed(self, feed_id: int, values: dict[str, str]) -> None:
         """Set a feed's title, etag, last_modified, last_polled or last_error (ValueError naming any other)."""
-        if unknown := set(values) - _FEED_FIELDS:
-            raise ValueError(f"not a feed field that can be updated: {', '.join(sorted(unknown))}")
+        check_feed_fields(values)
         assignments = ", ".join(f"{key} = ?" for key in values)
         async with self._lock:
             await self._db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed_id))

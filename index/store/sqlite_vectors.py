@@ -1,11 +1,11 @@
 """The store's vector rows: passage vectors and sentence vectors, read in batches or by id, written in one transaction."""
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Sequence
 
 import numpy as np
 
+from .rows import sentences_of, sentences_row
 from .sql import placeholders
 from .sqlite_base import Connections
 
@@ -83,13 +83,7 @@ class VectorRows(Connections):
         rows = await self._db.execute_fetchall(
             f"SELECT passage_id, spans, vectors FROM sentences WHERE passage_id IN ({placeholders(ids)})", tuple(ids)
         )
-        found = {}
-        for pid, spans, blob in rows:
-            pairs = [(int(a), int(b)) for a, b in json.loads(spans)]
-            vectors = np.frombuffer(blob, dtype=np.float32)
-            if vectors.size == len(pairs) * dim:
-                found[int(pid)] = (pairs, vectors.reshape(len(pairs), dim))
-        return found
+        return sentences_of(rows, dim)
 
     async def put_sentences(self, rows: Sequence[tuple[int, list[tuple[int, int]], np.ndarray]]) -> None:
         """Store (passage id, sentence spans, sentence vectors) rows, replacing older ones."""
@@ -97,7 +91,7 @@ class VectorRows(Connections):
             await self._db.executemany(
                 "INSERT OR REPLACE INTO sentences (passage_id, spans, vectors) "
                 "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
-                [(int(pid), json.dumps(spans), np.asarray(v, dtype=np.float32).tobytes(), int(pid)) for pid, spans, v in rows],
+                [(int(pid), *sentences_row(spans, v), int(pid)) for pid, spans, v in rows],
             )
             await self._commit()
 
