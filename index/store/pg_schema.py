@@ -120,10 +120,7 @@ async def migrate(conn: Connection) -> int:  # type: ignore[name-defined]  # noq
         await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         version = await conn.fetchval("SELECT max(version) FROM schema_version") or 0
         if version > len(MIGRATIONS):
-            raise SchemaTooNew(
-                f"the database is at schema version {version}, made by a newer Newsdesk; this one knows "
-                f"versions up to {len(MIGRATIONS)}: upgrade Newsdesk (the database is left untouched)"
-            )
+            raise SchemaTooNew.at(version, len(MIGRATIONS))
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             log.info("migrating the PostgreSQL database to version %d", number)
             await conn.execute(script)

@@ -13,6 +13,11 @@ log = logging.getLogger(__name__)
 class SchemaTooNew(NewsdeskError):
     """The database was made by a newer version; using it could damage it."""
 
+    @classmethod
+    def at(cls, version: int, known: int) -> SchemaTooNew:
+        return cls(f"the database is at schema version {version}, made by a newer Newsdesk; this one knows "
+                   f"versions up to {known}: upgrade Newsdesk (the database is left untouched)")
+
 MIGRATIONS: list[str] = [
     # 1: articles, passages (with their vectors), full-text index, metadata, feedback
     """
@@ -135,10 +140,7 @@ async def migrate(db: aiosqlite.Connection) -> int:
     row = await (await db.execute("PRAGMA user_version")).fetchone()
     version = int(row[0]) if row else 0
     if version > len(MIGRATIONS):
-        raise SchemaTooNew(
-            f"the database is at schema version {version}, made by a newer Newsdesk; this one knows "
-            f"versions up to {len(MIGRATIONS)}: upgrade Newsdesk (the database is left untouched)"
-        )
+        raise SchemaTooNew.at(version, len(MIGRATIONS))
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         log.info("migrating database to version %d", number)
         await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
