@@ -73,11 +73,11 @@ def _database_url(url: str) -> str:
     """NEWSDESK_DATABASE_URL: "" (SQLite in NEWSDESK_HOME) or a postgresql:// url."""
     url = url.strip()
     if url and not url.startswith(("postgresql://", "postgres://")):
-        raise ConfigError(f"NEWSDESK_DATABASE_URL must be a postgresql://user@host/database url, not {_without_password(url)!r}")
+        raise ConfigError(f"NEWSDESK_DATABASE_URL must be a postgresql://user@host/database url, not {without_password(url)!r}")
     return url
 
 
-def _without_password(url: str) -> str:
+def without_password(url: str) -> str:
     """The url with any password replaced by ***, for logs and repr."""
     scheme, sep, rest = url.partition("://")
     if not sep or "@" not in rest:
@@ -157,6 +157,6 @@ class Settings:
         hidden = ("discord_token", "database_url")
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name not in hidden)
         token = "'***'" if self.discord_token else "''"
-        return f"Settings({shown}, discord_token={token}, database_url={_without_password(self.database_url)!r})"
+        return f"Settings({shown}, discord_token={token}, database_url={without_password(self.database_url)!r})"
 
     __str__ = __repr__

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from ..config import _without_password
+from ..config import without_password
 from ..store.pg_schema import MIGRATIONS
 from .results import Check, fail, ok
 
@@ -26,7 +26,7 @@ async def _look(url: str) -> tuple[int, int]:
 
 def check_postgres(url: str) -> Check:
     """The PostgreSQL server at NEWSDESK_DATABASE_URL is reachable and its schema known."""
-    shown = _without_password(url)
+    shown = without_password(url)
     try:
         version, passages = asyncio.run(_look(url))
     except ImportError:

@@ -4,7 +4,6 @@ their items, votes and the library's settings. Answers kept for buttons are not 
 on an older answer then says it is too old), and votes lose their link to them."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -68,5 +67,5 @@ async def copy_library(
     votes = await source.votes(1_000_000_000, None)
     for vote in reversed(votes):  # oldest first, as they were given
         await target.add_vote(vote["created"], vote["scope"], vote["user_id"], vote["question"], vote["vote"],
-                              vote["quotes"] if isinstance(vote["quotes"], str) else json.dumps(vote["quotes"]), None)
+                              vote["quotes"], None)  # the store's quotes are JSON text already
     return Copied(len(articles), passages, len(feeds), len(votes))
