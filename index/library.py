@@ -29,7 +29,7 @@ from .text import sentence_spans
 from .vectors import FaissStore
 from .vectors.faiss_index import FLAT_MAX
 from .vectors.keeping import VectorIndexKeeping
-from .when import combined, question_window
+from .when import combined, day_of, question_window
 
 log = logging.getLogger(__name__)
 EMBED_BATCH_ARTICLES = 32
@@ -237,14 +237,15 @@ class Library(VectorIndexKeeping):
     ) -> tuple[Answer, list[Hit]]:
         """The answer and the ranked passages it was composed from (for evaluation)."""
         question = self.check_question(question)
-        window = combined(question_window(question, now or datetime.now(UTC)), since, until)
+        now = now or datetime.now(UTC)
+        window = combined(question_window(question, now), since, until)
         if not self.write_lock.locked():  # acquiring a free asyncio.Lock does not yield
             async with self.write_lock:
                 await self._follow_other_writers()
         query = f"{context.strip()} {question}".strip() if context else question
         hits = await retrieve(
             self.store, self.vectors, self._embed_query, query, scopes, k=20, sentences=self.sentence_vectors, window=window,
-            entities=self.sentence_entities
+            entities=self.sentence_entities, today=day_of(now),
         )
         articles = {a.id: a for a in await self._articles_of(hits)}
         hits = [h for h in hits if h.passage.article_id in articles]  # forgotten or replaced since the search

@@ -7,6 +7,8 @@ Every candidate gets one score, the mean of three pieces of evidence (each about
 - `sentence`: the best sentence's cosine to the question plus SENTENCE_LEXICAL times that
   sentence's own term coverage (the answer usually sits in one sentence that matches well).
 BM25 only nominates candidates. The weights were tuned on half of SQuAD v1.1's articles (docs/EVAL.md).
+News ages: a passage's article published shortly before the question is asked scores up to
+RECENCY_BONUS more, fading over RECENCY_DAYS (tuned on the news set's even weeks, docs/EVAL.md).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import asyncio
 import math
 from collections.abc import Awaitable, Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -23,13 +26,14 @@ from .models import Passage
 from .store import Store
 from .text import content_terms, query_terms, region_stems, sentence_spans, stem, stemmed_tokens
 from .vectors import VectorStore
-from .when import Window
+from .when import Window, without_dates
 
 CANDIDATES = 30  # from each of dense and BM25 (50 measured no better: docs/BENCHMARKS.md 2c)
 POSTINGS_BUDGET = 5_000  # passages the BM25 MATCH may read: FTS5 scores each one (~1 us), rarest terms first
 SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosine, for ranking passages
 HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headline only (docs/EVAL.md)
-WINDOW_BONUS = 0.2  # a soft date window prefers its articles by this much; older ones still compete (0: filter)
+RECENCY_BONUS = 0.2  # what an article published the day a question is asked adds to its passages' scores
+RECENCY_DAYS = 30.0  # ... fading as exp(-age / RECENCY_DAYS); undated or later articles add nothing
 TYPE_PASSAGE = 0.1  # bonus of a passage with such a sentence, on its fused score
 TYPE_SENTENCE = 0.15  # bonus of a sentence naming an entity of the kind the question asks for (index.entities)
 PICK_LEXICAL = 1.0  # weight of a sentence's term coverage next to its cosine, for the marked sentence
@@ -270,17 +274,19 @@ async def lexical_search(
 async def retrieve(
     store: Store, vectors: VectorStore, embed_query: QueryEmbedder, query: str,
     scopes: Sequence[str] | None, k: int = 10, sentences: SentenceSource | None = None,
-    window: Window | None = None, entities: EntitySource | None = None,
+    window: Window | None = None, entities: EntitySource | None = None, today: date | None = None,
 ) -> list[Hit]:
-    """The `k` best passages for a question: dense and BM25 candidates, ranked by fused evidence.
+    """The `k` best passages for a question asked on `today`: dense and BM25 candidates, ranked by
+    fused evidence, recent articles preferred (RECENCY_BONUS; none without `today`).
 
     With a `window`, both candidate sources keep only passages published in it before anything is
     ranked (a soft window also keeps undated articles); a soft window also searches everything
-    published up to its end, and its own passages score WINDOW_BONUS more. The BM25 search runs in SQLite's thread
-    while the question is embedded and FAISS searched.
+    published up to its end. Date words are left out of the matched terms. The BM25 search runs
+    in SQLite's thread while the question is embedded and FAISS searched.
     """
     scopes = await narrowed(store, scopes)
-    windows = [window, *([Window("", window.until, soft=True)] if window is not None and window.soft and WINDOW_BONUS else [])]
+    windows = [window, *([Window("", window.until, soft=True)] if window is not None and window.soft else [])]
+    matched = without_dates(query)
     embedded = asyncio.ensure_future(embed_query(query))
 
     async def dense_side(within: Window | None) -> dict[int, float]:
@@ -288,7 +294,7 @@ async def retrieve(
 
     dense_sides, lexical_sides = await asyncio.gather(
         asyncio.gather(*(dense_side(w) for w in windows)),
-        asyncio.gather(*(lexical_search(store, query, scopes, CANDIDATES, w) for w in windows)),
+        asyncio.gather(*(lexical_search(store, matched, scopes, CANDIDATES, w) for w in windows)),
     )
     qvec = await embedded
     dense: dict[int, float] = {}
@@ -303,7 +309,7 @@ async def retrieve(
     missing = [pid for pid in lexical if pid not in dense and pid in passages]
     for pid, vector in (await store.vectors_by_id(missing, qvec.shape[-1])).items():
         dense[pid] = float(np.dot(vector, qvec.reshape(-1)))
-    terms = await term_weights(store, query, counts)
+    terms = await term_weights(store, matched, counts)
     found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
     heads = await store.headlines_by_id(list({p.article_id for p in passages.values()}), scopes)
     wanted = answer_types(query)
@@ -312,11 +318,28 @@ async def retrieve(
     for pid in ids:
         if pid in passages:
             title, published = heads.get(passages[pid].article_id, ("", ""))
-            inside = window is not None and window.soft and window.holds(published)
-            candidates.append(Candidate(
-                passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), title, inside, named.get(pid)
+            age = 0 if not published and window is not None and window.soft else age_days(published, today)
+            candidates.append(Candidate(  # an undated article counts as inside a soft window, so as new
+                passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), title, age, named.get(pid)
             ))
     return await asyncio.to_thread(rank, candidates, qvec, terms, k, wanted, query)
+
+
+def age_days(published: str, today: date | None) -> int | None:
+    """Days from an article's publication (ISO date or datetime) to `today`; None when either is unknown."""
+    try:
+        return (today - date.fromisoformat(published[:10])).days if today and published else None
+    except ValueError:
+        return None
+
+
+def recency(age: int | None) -> float:
+    """The score a passage gains for its article's age: RECENCY_BONUS the day it was published,
+    fading over RECENCY_DAYS; nothing for undated articles or ones published after the question
+    (more than a day later: time zones)."""
+    if age is None or age < -1:
+        return 0.0
+    return RECENCY_BONUS * math.exp(-max(age, 0) / RECENCY_DAYS)
 
 
 @dataclass(frozen=True)
@@ -328,7 +351,7 @@ class Candidate:
     lexical: float
     sentences: tuple[list[tuple[int, int]], np.ndarray] | None
     title: str = ""
-    in_window: bool = False  # published inside the question's soft date window
+    age: int | None = None  # days from publication to the question (None: undated, or no question day)
     entities: SentenceEntities | None = None
 
 
@@ -344,6 +367,6 @@ def rank(
         for c in candidates
     ]
     for hit, candidate in zip(hits, candidates):
-        hit.score += WINDOW_BONUS if candidate.in_window else 0.0
+        hit.score += recency(candidate.age)
     hits.sort(key=lambda h: h.score, reverse=True)
     return hits[:k]

@@ -2,8 +2,9 @@
 
 A question's words give a soft window: the search looks inside it before ranking (so its articles
 reach the candidates however large the library) and also at everything published up to its end,
-and ranking prefers the window's articles (index.search.WINDOW_BONUS): a story "this week" is
-often best told by an older background article (measured: docs/EVAL.md). Articles without a
+and ranking prefers recent articles (index.search.RECENCY_BONUS): a story "this week" is
+often best told by an older background article (measured: docs/EVAL.md). The date words themselves
+are left out of the terms the search matches (`without_dates`): "this week" says when, not what. Articles without a
 published date count as inside a soft window (nothing says they fall outside). Explicit
 since/until given by a user are hard: only articles published then are searched, undated ones left out.
 
@@ -66,7 +67,8 @@ class Window:
         return f"only articles {span}"
 
 
-def _today(now: datetime | date) -> date:
+def day_of(now: datetime | date) -> date:
+    """The day of a moment (a date stays as it is)."""
     return now.date() if isinstance(now, datetime) else now
 
 
@@ -118,6 +120,12 @@ _RULES: list[Rule] = [
     (re.compile(r"\b(?:this|the) (?:past )?year\b|\bthis year's\b"), lambda m, t: (date(t.year, 1, 1), LEAD_YEAR)),
     (re.compile(r"\blast year\b"), lambda m, t: (date(t.year - 1, 1, 1), LEAD_YEAR)),
     (re.compile(r"\b(?:recent|recently|lately|latest)\b"), lambda m, t: (t - timedelta(days=RECENT_DAYS), 0)),
+]
+_RELATIVE = len(_RULES)
+"""The rules above are relative to the day asked: their words say when, never what (an article does
+not write "this week"). Weekdays, months and years below are written in articles too, so they stay
+terms of the question."""
+_RULES += [
     (re.compile(rf"\b(?:(on|last|past|this) )?{_NOT_A_DAY}\b({'|'.join(_WEEKDAYS)})\b"), _weekday),
     (re.compile(rf"\bin ({'|'.join(_MONTHS)})\b(?:,? (\d{{4}})\b)?"), _month),
     (re.compile(r"\bin (\d{4})\b"), _year),
@@ -130,7 +138,7 @@ def question_window(question: str, now: datetime | date) -> Window | None:
     None when the question names no time ("in 2050", still ahead, names none). With several
     phrases the widest wins. Articles without a date are not excluded by the window.
     """
-    today = _today(now)
+    today = day_of(now)
     text = question.lower().replace("’", "'")
     found: list[tuple[date, str]] = []
     for pattern, rule in _RULES:
@@ -143,6 +151,19 @@ def question_window(question: str, now: datetime | date) -> Window | None:
         return None
     start, phrase = min(found, key=lambda f: f[0])
     return Window(start.isoformat(), (today + timedelta(days=END_DAYS)).isoformat(), True, phrase)
+
+
+def without_dates(question: str) -> str:
+    """The question with its relative date phrases ("this week", "recently") blanked out, for
+    term matching: they say when, not what."""
+    text = question.replace("’", "'")
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: positions would not match
+        return question
+    for pattern, _ in _RULES[:_RELATIVE]:
+        for m in pattern.finditer(lowered):
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
 
 
 def _day(name: str, value: str) -> str:

@@ -1,6 +1,7 @@
 """Dates in questions become a window of published days, searched before anything is ranked."""
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from index import search, when
 from index.errors import BadQuestion
 from index.library import Library
 from index.models import Answer, Article
-from index.when import Window, combined, explicit_window, question_window
+from index.when import Window, combined, day_of, explicit_window, question_window, without_dates
 
 THURSDAY = date(2023, 3, 16)
 DAYS, MONTHS, YEARS = when.LEAD_DAYS, when.LEAD_MONTH, when.LEAD_YEAR
@@ -114,7 +115,7 @@ async def crowded(library: Library, quiet_published: str = "2023-03-14") -> None
 async def passages_found(library: Library, window: Window | None) -> list[str]:
     hits = await search.retrieve(
         library.store, library.vectors, library._embed_query, QUESTION, None, k=20,
-        sentences=library.sentence_vectors, window=window,
+        sentences=library.sentence_vectors, window=window, today=day_of(THURSDAY),
     )
     return [h.passage.text for h in hits]
 
@@ -176,3 +177,34 @@ async def test_a_question_about_dates_the_library_holds_nothing_from_is_refused_
     assert answer.reason.startswith("no stored article was published 2024-")
     assert "“this week” asks about" in answer.reason
     assert answer.suggestions == ["Ferry history"]
+
+
+# ---- recency and date words ----------------------------------------------------------------
+
+def test_date_words_are_left_out_of_the_matched_terms() -> None:
+    assert without_dates("Which team won this week’s final?").split() == ["Which", "team", "won", "'s", "final?"]
+    assert without_dates("Who spoke on Sunday in March 2021?") == "Who spoke on Sunday in March 2021?"  # articles say so too
+    assert without_dates("Who resigned recently?").split() == ["Who", "resigned", "?"]
+    assert without_dates("Which ferry operator cancelled crossings?") == "Which ferry operator cancelled crossings?"
+
+
+LATER = "Northwind Ferries cancelled the island crossings for the winter."
+
+
+async def test_of_two_equally_good_articles_the_more_recent_is_quoted_first(library: Library) -> None:
+    """No date words: every date is searched, and the article published nearer the question wins."""
+    await library.ingest_articles([article("Crossings 2019", LATER, "2019-11-02"), article("Crossings 2023", LATER, "2023-03-10")])
+    answer = await library.ask(QUESTION, now=THURSDAY)
+    assert not answer.refused and answer.quotes[0].title == "Crossings 2023"
+    assert answer.window == ""
+    as_of_2020 = await library.ask(QUESTION, now=date(2020, 1, 5))  # the 2023 article is from after the question
+    assert not as_of_2020.refused and as_of_2020.quotes[0].title == "Crossings 2019"
+
+
+def test_recency_fades_and_counts_nothing_for_undated_or_later_articles() -> None:
+    assert search.recency(0) == search.RECENCY_BONUS
+    assert search.recency(-1) == search.RECENCY_BONUS  # published "tomorrow": time zones
+    assert search.recency(int(search.RECENCY_DAYS)) == pytest.approx(search.RECENCY_BONUS / math.e)
+    assert search.recency(None) == search.recency(-2) == 0.0
+    assert search.age_days("2023-03-10T08:00:00+00:00", THURSDAY) == 6
+    assert search.age_days("not a date", THURSDAY) is None and search.age_days("2023-03-10", None) is None
