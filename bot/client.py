@@ -12,7 +12,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announce import AnnounceChannels, announcement, may_announce_in
+from bot import announcer
+from bot.announce import AnnounceChannels
 from bot.poller import FeedPoller
 from bot.ratelimit import RateLimiter
 from bot.shards import Shards, syncs_commands
@@ -89,21 +90,11 @@ class NewsdeskBot(commands.Bot):
         await super().close()
 
     async def announce(self, poll: PollResult) -> None:
-        """Post a poll's new articles in the feed's channel (or NEWSDESK_ANNOUNCE_CHANNEL), in its guild only."""
-        text = announcement(poll)
+        """Post a poll's new articles in the feed's channel (or NEWSDESK_ANNOUNCE_CHANNEL), in its guild
+        only; through REST, so the channel's guild may be on another process's shard."""
         channel_id = self.announce_channels.get(poll.feed.id) or self.settings.announce_channel
-        if text is None or not channel_id:
-            return
-        channel = self.get_channel(channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            log.warning("announce channel %d is unknown or not a text channel", channel_id)
-            return
-        guild = getattr(channel, "guild", None)
-        if not may_announce_in(poll.feed, guild.id if guild else None):
-            log.info("not announcing feed %d (%s) in channel %d of another guild", poll.feed.id, poll.feed.scope,
-                     channel_id)
-            return
-        await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        if channel_id:
+            await announcer.post(self, poll, channel_id)
 
     async def warm_up(self) -> None:
         """Run one search so the model is loaded before the bot says it is ready."""
