@@ -45,7 +45,7 @@ async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | Non
     """Start the fake server and the bot (shipped data ingested); stop both afterwards.
 
     `shards` (bot.shards.Shards) runs the bot sharded, with "Newsroom" on shard 0 and "Elsewhere" on
-    shard 1 of the count. Each of `also` (Shards) starts one more bot at the same time, as another
+    shard 1 of the count. Each of `also` (Shards) starts one more bot once the first is ready, as another
     process would: its own Library on the same home, on those shards (`World.others`)."""
     from bot.client import newsdesk_bot
     from index.config import Settings
@@ -78,10 +78,10 @@ async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | Non
         for plan in also:
             more = await stack.enter_async_context(Library(settings, embedder=HashEmbedder()))
             world.others.append(newsdesk_bot(more, settings, fetch, plan, guild_ready_timeout=0.05))
-        bots = [bot, *world.others]
-        world.tasks.extend(asyncio.create_task(b.start(settings.discord_token)) for b in bots)
         try:
-            await asyncio.wait_for(asyncio.gather(*(_ready(b, t) for b, t in zip(bots, world.tasks))), 30)
+            for started in (bot, *world.others):  # one after the other: one process id writes the heartbeat
+                world.tasks.append(asyncio.create_task(started.start(settings.discord_token)))
+                await asyncio.wait_for(_ready(started, world.tasks[-1]), 15)
             yield world
         finally:
             for started in world.others:
