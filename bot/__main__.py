@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -15,6 +15,9 @@ from index.config import ConfigError, Settings, fetch_settings
 from index.embed import Embedder
 from index.fetch import FetchSettings
 from index.logs import setup_logging
+
+if TYPE_CHECKING:
+    from bot.shards import Shards
 
 log = logging.getLogger("bot")
 
@@ -27,16 +30,16 @@ NO_INTENT = ("Discord refused the Message Content intent: enable it in the devel
 
 
 async def run(settings: Settings, embedder: Embedder | None = None, fetch: FetchSettings | None = None,
-              **options: Any) -> None:
-    """Open the library and the metrics endpoint (when configured), then the bot inside them;
-    all are closed on the way out (also on SIGTERM)."""
-    from bot.client import NewsdeskBot
+              shards: Shards | None = None, **options: Any) -> None:
+    """Open the library and the metrics endpoint (when configured), then the bot (on `shards`, when
+    given) inside them; all are closed on the way out (also on SIGTERM)."""
+    from bot.client import newsdesk_bot
     from index import memory, metrics
     from index.library import Library
 
     async with Library(settings, embedder=embedder) as library, metrics.serve(settings):
         await metrics.watch_library(library)
-        async with NewsdeskBot(library, settings, fetch=fetch, **options) as bot, memory.settling():
+        async with newsdesk_bot(library, settings, fetch, shards, **options) as bot, memory.settling():
             _close_on_sigterm(bot)
             await bot.start(settings.discord_token)
 
@@ -50,14 +53,18 @@ def _close_on_sigterm(bot: Any) -> None:
 
 
 async def run_bot(settings: Settings, embedder: Embedder | None = None, fetch: FetchSettings | None = None,
-                  **options: Any) -> int:
+                  shards: str | None = None, shard_count: int | None = None, **options: Any) -> int:
     """Run the bot until it is stopped; a missing or rejected token or a bad setting is one line on
-    stderr, status 2 or 1. `fetch` defaults to NEWSDESK_FETCH_* from the environment and `.env`."""
+    stderr, status 2 or 1. `fetch` defaults to NEWSDESK_FETCH_* from the environment and `.env`;
+    `shards` and `shard_count` (`--shards 0-3 --shard-count 8`) override NEWSDESK_SHARDS and _COUNT."""
+    from bot.shards import choose
+
     if not settings.discord_token:
         print(f"newsdesk bot: {NO_TOKEN}", file=sys.stderr)
         return 2
     try:
-        await run(settings, embedder, fetch or fetch_settings(), **options)
+        plan = choose(settings, shards, shard_count)
+        await run(settings, embedder, fetch or fetch_settings(), plan, **options)
     except ConfigError as exc:
         print(f"newsdesk bot: {exc}", file=sys.stderr)
         return 2

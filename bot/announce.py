@@ -1,8 +1,9 @@
-"""Announcing new feed articles: the text of an announcement and where each feed's go. Pure."""
+"""Announcing new feed articles: the text of an announcement and where each feed's go (no Discord calls)."""
 from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 from discord.utils import escape_markdown
@@ -37,29 +38,51 @@ def may_announce_in(feed: Subscription, channel_guild_id: int | None) -> bool:
 
 
 class AnnounceChannels:
-    """The channel chosen for each feed with `/feeds add announce:`, kept in a JSON file in home."""
+    """The channel chosen for each feed with `/feeds add announce:`, kept in a JSON file in home.
+
+    Read again whenever the file changed, so bot processes sharing one home (shards of one bot) see
+    the channel whichever process the feed was added in; written whole and renamed into place."""
 
     def __init__(self, home: Path) -> None:
         self.path = home / FILE
         self._channels: dict[int, int] = {}
-        if self.path.is_file():
-            try:
-                raw = json.loads(self.path.read_text())
-                self._channels = {int(feed): int(channel) for feed, channel in raw.items()}
-            except (ValueError, AttributeError) as exc:
-                log.warning("ignoring %s: %s", self.path, exc)
+        self._seen: tuple[int, int, int] | None = None  # the file's inode, mtime and size when read
+        self._refresh()
+
+    def _refresh(self) -> None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            self._channels, self._seen = {}, None
+            return
+        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if seen == self._seen:
+            return
+        self._seen = seen
+        try:
+            raw = json.loads(self.path.read_text())
+            self._channels = {int(feed): int(channel) for feed, channel in raw.items()}
+        except (ValueError, AttributeError) as exc:
+            log.warning("ignoring %s: %s", self.path, exc)
+            self._channels = {}
 
     def get(self, feed_id: int) -> int | None:
+        self._refresh()
         return self._channels.get(feed_id)
 
     def set(self, feed_id: int, channel_id: int) -> None:
+        self._refresh()
         self._channels[feed_id] = channel_id
         self._save()
 
     def drop(self, feed_id: int) -> None:
+        self._refresh()
         if self._channels.pop(feed_id, None) is not None:
             self._save()
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps({str(k): v for k, v in self._channels.items()}, indent=1) + "\n")
+        partial = self.path.with_name(f"{FILE}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps({str(k): v for k, v in self._channels.items()}, indent=1) + "\n")
+        partial.replace(self.path)
+        self._refresh()

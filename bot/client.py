@@ -12,9 +12,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announce import AnnounceChannels, announcement, may_announce_in
+from bot import announcer
+from bot.announce import AnnounceChannels
 from bot.poller import FeedPoller
 from bot.ratelimit import RateLimiter
+from bot.shards import Shards, syncs_commands
 from bot.threads import ThreadMemory
 from index.config import Settings
 from index.fetch import FetchSettings
@@ -40,10 +42,13 @@ class NewsdeskBot(commands.Bot):
     """Serves every guild it is in; the library is opened outside and passed in.
 
     `fetch` says how urls and feeds are fetched (NEWSDESK_FETCH_*); default: nothing private.
+    `shards` is for `ShardedNewsdeskBot` (see `newsdesk_bot`).
     """
 
     def __init__(self, library: Library, settings: Settings, fetch: FetchSettings | None = None,
-                 **options: Any) -> None:
+                 shards: Shards | None = None, **options: Any) -> None:
+        if shards is not None:
+            options.update(shard_ids=list(shards.ids), shard_count=shards.count)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -60,6 +65,7 @@ class NewsdeskBot(commands.Bot):
         self.poller = FeedPoller(library, self.fetch, settings.feed_poll_minutes, self.announce)
         self._heartbeat: asyncio.Task[None] | None = None
         self.tree.error(self._on_app_command_error)
+        self.shard_plan = shards
         self.synced: bool | None = None  # True when this start pushed commands to Discord
 
     async def setup_hook(self) -> None:
@@ -84,21 +90,11 @@ class NewsdeskBot(commands.Bot):
         await super().close()
 
     async def announce(self, poll: PollResult) -> None:
-        """Post a poll's new articles in the feed's channel (or NEWSDESK_ANNOUNCE_CHANNEL), in its guild only."""
-        text = announcement(poll)
+        """Post a poll's new articles in the feed's channel (or NEWSDESK_ANNOUNCE_CHANNEL), in its guild
+        only; through REST, so the channel's guild may be on another process's shard."""
         channel_id = self.announce_channels.get(poll.feed.id) or self.settings.announce_channel
-        if text is None or not channel_id:
-            return
-        channel = self.get_channel(channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            log.warning("announce channel %d is unknown or not a text channel", channel_id)
-            return
-        guild = getattr(channel, "guild", None)
-        if not may_announce_in(poll.feed, guild.id if guild else None):
-            log.info("not announcing feed %d (%s) in channel %d of another guild", poll.feed.id, poll.feed.scope,
-                     channel_id)
-            return
-        await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        if channel_id:
+            await announcer.post(self, poll, channel_id)
 
     async def warm_up(self) -> None:
         """Run one search so the model is loaded before the bot says it is ready."""
@@ -106,7 +102,12 @@ class NewsdeskBot(commands.Bot):
         log.info("model warmed up")
 
     async def sync_commands(self) -> None:
-        """Push the slash commands to Discord, only when they changed since the last push."""
+        """Push the slash commands to Discord, only when they changed since the last push, and only
+        from one process of a sharded bot (the one holding shard 0, or NEWSDESK_SYNC_COMMANDS=yes)."""
+        if not syncs_commands(self.settings.sync_commands, self.shard_plan):
+            self.synced = False
+            log.info("slash commands are pushed by another process (the one holding shard 0); not syncing")
+            return
         payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         stamp = self.settings.home / COMMANDS_STAMP
@@ -121,7 +122,8 @@ class NewsdeskBot(commands.Bot):
 
     async def on_ready(self) -> None:
         """Also start the heartbeat file `newsdesk doctor` (the container health check) reads."""
-        log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+        log.info("ready as %s in %d guilds%s", self.user, len(self.guilds),
+                 f" on {self.shard_plan}" if self.shard_plan else "")
         if self._heartbeat is None:
             self._heartbeat = asyncio.create_task(heartbeat(self.settings.home, self.is_ready))
 
@@ -144,3 +146,16 @@ class NewsdeskBot(commands.Bot):
                 await interaction.followup.send(text, ephemeral=True)
         except discord.HTTPException:
             log.warning("could not tell the user about the error")
+
+
+class ShardedNewsdeskBot(NewsdeskBot, commands.AutoShardedBot):
+    """The same bot on some of the application's shards: discord.py's AutoShardedBot, one gateway
+    connection per shard id, each receiving only the events of the guilds its shard holds."""
+
+
+def newsdesk_bot(library: Library, settings: Settings, fetch: FetchSettings | None = None,
+                 shards: Shards | None = None, **options: Any) -> NewsdeskBot:
+    """The bot: sharded when `shards` says so, else one connection exactly as without sharding."""
+    if shards is None:
+        return NewsdeskBot(library, settings, fetch, **options)
+    return ShardedNewsdeskBot(library, settings, fetch, shards, **options)

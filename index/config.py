@@ -114,6 +114,9 @@ class Settings:
     feed_poll_minutes: float = 30.0  # the bot polls feed subscriptions this often; 0 = never
     announce_channel: int = 0  # channel id where the bot announces new feed articles; 0 = none
     database_url: str = field(default="", repr=False)  # postgresql://...: the PostgreSQL store; "" SQLite in home
+    shards: str = ""  # shard ids this bot process runs, e.g. "0-3" or "0,2"; "" with shard_count 0: unsharded
+    shard_count: int = 0  # shards across every bot process; 0: not sharded (bot/shards.py checks both)
+    sync_commands: str = "auto"  # push slash commands: "auto" (the process holding shard 0), "yes" or "no"
     entities: str = "ingest"  # sentence NER: "ingest" (with the vectors) or "lazy" (first time ranking asks)
 
     @classmethod
@@ -136,6 +139,9 @@ class Settings:
             metrics_addr=merged.get("NEWSDESK_METRICS_ADDR") or cls.metrics_addr,
             feed_poll_minutes=_float(merged, "NEWSDESK_FEED_POLL_MINUTES", cls.feed_poll_minutes),
             announce_channel=_int(merged, "NEWSDESK_ANNOUNCE_CHANNEL", cls.announce_channel),
+            shards=(merged.get("NEWSDESK_SHARDS") or "").strip(),
+            shard_count=_int(merged, "NEWSDESK_SHARD_COUNT", cls.shard_count),
+            sync_commands=_choice(merged, "NEWSDESK_SYNC_COMMANDS", ("auto", "yes", "no")),
             entities=_choice(merged, "NEWSDESK_ENTITIES", ("ingest", "lazy")),
             database_url=_database_url(merged.get("NEWSDESK_DATABASE_URL") or ""),
         )

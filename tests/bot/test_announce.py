@@ -36,3 +36,14 @@ def test_announce_channels_survive_a_restart(tmp_path) -> None:
     assert AnnounceChannels(tmp_path).get(3) is None
     (tmp_path / "feed-announce.json").write_text("not json")
     assert AnnounceChannels(tmp_path).get(3) is None
+
+
+def test_processes_sharing_a_home_see_each_others_announce_channels(tmp_path) -> None:
+    first, second = AnnounceChannels(tmp_path), AnnounceChannels(tmp_path)
+    first.set(3, 555)
+    assert second.get(3) == 555  # the feed was added through the other process
+    second.set(4, 666)
+    assert first.get(4) == 666 and first.get(3) == 555
+    first.drop(3)
+    assert second.get(3) is None and second.get(4) == 666
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed-announce.json"]  # no partial files left

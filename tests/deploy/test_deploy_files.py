@@ -152,3 +152,21 @@ def test_compose_offers_postgresql_with_pgvector_behind_a_profile() -> None:
     assert "newsdesk-postgres:/var/lib/postgresql" in postgres["volumes"] and "newsdesk-postgres" in compose["volumes"]
     assert "NEWSDESK_DATABASE_URL=postgresql://" in (DEPLOY / "compose.yaml").read_text()
     assert '".[postgres]"' in (DEPLOY / "Dockerfile").read_text()  # asyncpg in the image
+
+
+def test_compose_offers_shard_replicas_sharing_the_data_volume_behind_a_profile() -> None:
+    from bot.shards import parse_ids
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    replicas = {name: s for name, s in compose["services"].items() if s.get("profiles") == ["shards"]}
+    assert len(replicas) >= 2
+    covered: list[int] = []
+    for service in replicas.values():
+        command = service["command"]
+        assert command[0] == "bot" and service["image"] == compose["services"]["newsdesk"]["image"]
+        assert "newsdesk-data:/data" in service["volumes"]  # one home: announce channels and the commands stamp
+        options = dict(zip(command[1::2], command[2::2]))
+        covered += parse_ids(options["--shards"])
+        assert int(options["--shard-count"]) == 4
+    assert sorted(covered) == [0, 1, 2, 3]  # every shard run by exactly one replica
+    assert "--scale newsdesk=0" in (DEPLOY / "compose.yaml").read_text()

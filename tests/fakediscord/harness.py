@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ class World:
     editor: User
     stranger: User
     tasks: list[asyncio.Task[None]] = field(default_factory=list)  # bots started by `restart`
+    others: list[Any] = field(default_factory=list)  # the bots of `also`: other processes' clients
 
     @property
     def channel(self) -> str:
@@ -39,9 +40,14 @@ class World:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | None = None) -> AsyncIterator[World]:
-    """Start the fake server and the bot (shipped data ingested); stop both afterwards."""
-    from bot.client import NewsdeskBot
+async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | None = None,
+                      shards: Any = None, also: Sequence[Any] = ()) -> AsyncIterator[World]:
+    """Start the fake server and the bot (shipped data ingested); stop both afterwards.
+
+    `shards` (bot.shards.Shards) runs the bot sharded, with "Newsroom" on shard 0 and "Elsewhere" on
+    shard 1 of the count. Each of `also` (Shards) starts one more bot once the first is ready, as another
+    process would: its own Library on the same home, on those shards (`World.others`)."""
+    from bot.client import newsdesk_bot
     from index.config import Settings
     from index.embed import HashEmbedder
     from index.fetch import FetchSettings
@@ -51,25 +57,35 @@ async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | Non
     await fake.start()
     fake.patch(monkeypatch)
     admin, reader, editor, stranger = (fake.user(n) for n in ("admin", "reader", "editor", "stranger"))
-    guild = fake.add_guild("Newsroom", admin, channels=("general", "news"), roles=("Editors",))
+    count = shards.count if shards is not None else None
+    guild = fake.add_guild("Newsroom", admin, channels=("general", "news"), roles=("Editors",),
+                           shard=(0, count) if count else None)
     fake.add_member(guild, reader, permissions=EVERYDAY)
     fake.add_member(guild, editor, roles=("Editors",), permissions=EVERYDAY)
-    other = fake.add_guild("Elsewhere", stranger)
+    other = fake.add_guild("Elsewhere", stranger, channels=("general", "news"), shard=(1 % count, count) if count else None)
     settings = Settings.from_env({
         "NEWSDESK_HOME": str(home), "DISCORD_TOKEN": fake.token, "NEWSDESK_ADMIN_ROLE": "Editors",
         # the hash embedder's cosines are not the model's the confidence was learned on: no refusals
         "NEWSDESK_MIN_SCORE": "0", **(env or {}),
     }, dotenv=None)
     assert MANAGE_GUILD  # imported for tests that build their own members
-    async with Library(settings, embedder=HashEmbedder()) as library:
+    fetch = FetchSettings.from_env(env or {})
+    async with contextlib.AsyncExitStack() as stack:
+        library = await stack.enter_async_context(Library(settings, embedder=HashEmbedder()))
         await library.ingest_paths([REPO / "data"])
-        bot = NewsdeskBot(library, settings, fetch=FetchSettings.from_env(env or {}), guild_ready_timeout=0.05)
-        task = asyncio.create_task(bot.start(settings.discord_token))
-        world = World(fake, bot, library, guild, other, admin, reader, editor, stranger, [task])
+        bot = newsdesk_bot(library, settings, fetch, shards, guild_ready_timeout=0.05)
+        world = World(fake, bot, library, guild, other, admin, reader, editor, stranger)
+        for plan in also:
+            more = await stack.enter_async_context(Library(settings, embedder=HashEmbedder()))
+            world.others.append(newsdesk_bot(more, settings, fetch, plan, guild_ready_timeout=0.05))
         try:
-            await asyncio.wait_for(_ready(bot, task), 15)
+            for started in (bot, *world.others):  # one after the other: one process id writes the heartbeat
+                world.tasks.append(asyncio.create_task(started.start(settings.discord_token)))
+                await asyncio.wait_for(_ready(started, world.tasks[-1]), 15)
             yield world
         finally:
+            for started in world.others:
+                await started.close()
             await world.bot.close()
             for started in world.tasks:
                 with contextlib.suppress(asyncio.CancelledError):
@@ -79,11 +95,11 @@ async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | Non
 
 async def restart(world: World) -> None:
     """Stop the bot and start a new one on the same library and fake Discord (world.bot is the new one)."""
-    from bot.client import NewsdeskBot
+    from bot.client import newsdesk_bot
 
     old = world.bot
     await old.close()
-    bot = NewsdeskBot(world.library, old.settings, fetch=old.fetch, guild_ready_timeout=0.05)
+    bot = newsdesk_bot(world.library, old.settings, old.fetch, old.shard_plan, guild_ready_timeout=0.05)
     task = asyncio.create_task(bot.start(old.settings.discord_token))
     await asyncio.wait_for(_ready(bot, task), 15)
     world.bot = bot

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from . import payloads as p
+from .gateway import Gateway, shard_of
 from .payloads import Guild, Member, User
 
 EPHEMERAL = 64
-MESSAGE_CONTENT = 1 << 15
 LOADING = 128
 
 
@@ -74,18 +73,18 @@ class FakeDiscord:
         self.gateway_query: dict[str, str] = {}  # how the bot connected: v, encoding, compress
         self.received: list[dict[str, Any]] = []  # gateway payloads from the bot (IDENTIFY, heartbeats)
         self.allow_message_content = True  # False: the portal switch is off, IDENTIFY gets close 4014
+        self.recommended_shards = 1  # what GET /gateway/bot advises
+        self.gateway = Gateway(self)
         self._changed = asyncio.Condition()
-        self._ws: web.WebSocketResponse | None = None
-        self._compress: Any = None
-        self._seq = 0
         self._runner: web.AppRunner | None = None
         self.base = ""
 
     # ----- setup -------------------------------------------------------------------------------
     def add_guild(self, name: str, owner: User, channels: tuple[str, ...] = ("general",),
-                  roles: tuple[str, ...] = ()) -> Guild:
-        """A guild the bot is in (sent in READY), with text channels and named roles."""
-        guild = Guild(p.snowflake(), name, owner,
+                  roles: tuple[str, ...] = (), shard: tuple[int, int] | None = None) -> Guild:
+        """A guild the bot is in (sent in READY), with text channels and named roles; `shard=(id, count)`
+        gives it an id that shard holds."""
+        guild = Guild(_guild_id(shard), name, owner,
                       channels={c: p.snowflake() for c in channels}, roles={r: p.snowflake() for r in roles})
         self.guilds[guild.id] = guild
         for channel_id in guild.channels.values():
@@ -118,7 +117,7 @@ class FakeDiscord:
 
     async def start(self) -> None:
         app = web.Application(client_max_size=32 * 1024 * 1024)
-        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/gateway", self.gateway.serve)
         app.router.add_get("/attachments/{id}/{name}", self._attachment)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
@@ -129,8 +128,7 @@ class FakeDiscord:
         self.base = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
+        await self.gateway.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -176,66 +174,9 @@ class FakeDiscord:
         return [c for c in self.calls if sends(c.body)]
 
     # ----- gateway ---------------------------------------------------------------------------
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse(max_msg_size=0)
-        await ws.prepare(request)
-        self._ws = ws
-        self.gateway_query = dict(request.query)
-        compress = request.query.get("compress")
-        self._compress = zlib.compressobj() if compress == "zlib-stream" else None
-        if compress not in (None, "zlib-stream"):
-            await ws.close(code=4000, message=b"unsupported compression")
-            return ws
-        await self._send_op(10, {"heartbeat_interval": 41250})
-        async for msg in ws:
-            if msg.type != WSMsgType.TEXT:
-                continue
-            data = json.loads(msg.data)
-            self.received.append(data)
-            op = data.get("op")
-            if op == 1:
-                await self._send_op(11, None)
-            elif op == 2:
-                if data["d"].get("token") != self.token:
-                    await ws.close(code=4004, message=b"Authentication failed.")
-                    break
-                if data["d"].get("intents", 0) & MESSAGE_CONTENT and not self.allow_message_content:
-                    await ws.close(code=4014, message=b"Disallowed intent(s).")
-                    break
-                await self._ready()
-        self._ws = None
-        return ws
-
-    async def _ready(self) -> None:
-        await self.dispatch("READY", {
-            "v": 10,
-            "user": self.bot.payload(),
-            "guilds": [{"id": g, "unavailable": True} for g in self.guilds],
-            "session_id": "fake-session",
-            "resume_gateway_url": f"ws{self.base[4:]}/gateway",
-            "application": {"id": self.app_id, "flags": 0},
-            "private_channels": [],
-            "relationships": [],
-        })
-        for guild in self.guilds.values():
-            await self.dispatch("GUILD_CREATE", guild.payload(self.bot))
-        self.identified.set()
-
-    async def _send_op(self, op: int, data: Any, event: str | None = None) -> None:
-        payload: dict[str, Any] = {"op": op, "d": data, "s": None, "t": event}
-        if op == 0:
-            self._seq += 1
-            payload["s"] = self._seq
-        text = json.dumps(payload).encode()
-        assert self._ws is not None, "the bot is not connected to the gateway"
-        if self._compress is None:
-            await self._ws.send_str(text.decode())
-        else:
-            await self._ws.send_bytes(self._compress.compress(text) + self._compress.flush(zlib.Z_SYNC_FLUSH))
-
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send one gateway DISPATCH event to the bot."""
-        await self._send_op(0, data, event)
+        """Send one gateway DISPATCH event to the bot, on the shard that holds its guild."""
+        await self.gateway.dispatch(event, data)
 
     # ----- injecting user actions ---------------------------------------------------------------
     async def user_says(self, channel_id: str, user: User, content: str) -> dict[str, Any]:
@@ -393,7 +334,7 @@ class FakeDiscord:
             case ("GET", ["oauth2", "applications", "@me"]):
                 return _json(self._app_info())
             case ("GET", ["gateway", "bot"]) | ("GET", ["gateway"]):
-                return _json({"url": f"ws{self.base[4:]}/gateway", "shards": 1,
+                return _json({"url": f"ws{self.base[4:]}/gateway", "shards": self.recommended_shards,
                                           "session_start_limit": {"total": 1000, "remaining": 1000,
                                                                   "reset_after": 0, "max_concurrency": 1}})
             case ("PUT", ["applications", _, "commands"]):
@@ -404,6 +345,10 @@ class FakeDiscord:
                 return _json(self.commands.get(None, []))
             case ("GET", ["applications", _, "guilds", guild_id, "commands"]):
                 return _json(self.commands.get(guild_id, []))
+            case ("GET", ["channels", channel_id]) if channel_id in self.channel_guild:
+                return _json(self._channel(channel_id))
+            case ("GET", ["channels", _]):
+                return _error(404, "404 Not Found (error code: 10003): Unknown Channel", 10003)
             case ("POST", ["channels", channel_id, "messages"]):
                 return _json(self._create(channel_id, body))
             case ("PATCH", ["channels", _, "messages", message_id]):
@@ -440,6 +385,16 @@ class FakeDiscord:
                 "rpc_origins": [], "bot_public": True, "bot_require_code_grant": False,
                 "owner": self.bot.payload(), "verify_key": "0" * 64, "team": None, "flags": 0,
                 "interactions_endpoint_url": None, "bot": self.bot.payload()}
+
+    def _channel(self, channel_id: str) -> dict[str, Any]:
+        """A channel as GET /channels/{id} shows it (any bot may fetch any channel it can see, on any shard)."""
+        if channel_id in self.threads:
+            return self.threads[channel_id]
+        guild_id = self.channel_guild[channel_id]
+        if guild_id is None:
+            return p.dm_channel(channel_id, self._dm_users[channel_id])
+        name = next(n for n, c in self.guilds[guild_id].channels.items() if c == channel_id)
+        return p.text_channel(channel_id, name, guild_id)
 
     def _sync(self, guild_id: str | None, body: list[dict[str, Any]]) -> web.Response:
         self.commands[guild_id] = [p.application_command(self.app_id, c, guild_id) for c in body]
@@ -506,6 +461,14 @@ class FakeDiscord:
         message = self._bot_message(ix.channel_id, body, message_type=20)
         ix.followup_ids.append(message["id"])
         return message
+
+
+def _guild_id(shard: tuple[int, int] | None) -> str:
+    """A new snowflake, on the shard `(id, count)` when one is asked for (ids 2**22 apart differ in shard)."""
+    first = int(p.snowflake())
+    if shard is None:
+        return str(first)
+    return next(str(first + (k << 22)) for k in range(shard[1]) if shard_of(first + (k << 22), shard[1]) == shard[0])
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
