@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 train: $(STAMP)
+	$(PY) -m bench.train_ranking
 	$(PY) -m bench.train_confidence
 
 eval: $(STAMP)
