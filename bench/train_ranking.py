@@ -170,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = scaled(fit(fitting, args.l2), {}, args.type)
     theta = fit(questions, args.l2)
     learned = scaled(theta, {}, args.type)
-    figures: dict[str, object] = {"fitted_type": round(float(theta[3] / theta[:3].sum()), 4), "questions": len(questions), "held_out_questions": len(test),
+    figures: dict[str, object] = {"fitted_type": round(float(theta[3] / theta[:3].sum()), 4), "questions": len(questions),
+               "held_out_questions": len(test),
                "held_out_top1_learned": round(top1(check, test), 4),
                "held_out_top1_hand_tuned": round(top1(fusion.HAND_TUNED, test), 4)}
     fitted = dict(zip(fusion.FEATURES, (round(w, 4) for w in learned.to_json()["weights"])))
