@@ -118,6 +118,7 @@ class Settings:
     shard_count: int = 0  # shards across every bot process; 0: not sharded (bot/shards.py checks both)
     sync_commands: str = "auto"  # push slash commands: "auto" (the process holding shard 0), "yes" or "no"
     entities: str = "ingest"  # sentence NER: "ingest" (with the vectors) or "lazy" (first time ranking asks)
+    sentence_vectors: str = "separate"  # "pooled" (from the passage's own pass, onnx) or "separate" (a pass each)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -143,6 +144,7 @@ class Settings:
             shard_count=_int(merged, "NEWSDESK_SHARD_COUNT", cls.shard_count),
             sync_commands=_choice(merged, "NEWSDESK_SYNC_COMMANDS", ("auto", "yes", "no")),
             entities=_choice(merged, "NEWSDESK_ENTITIES", ("ingest", "lazy")),
+            sentence_vectors=_choice(merged, "NEWSDESK_SENTENCE_VECTORS", ("separate", "pooled")),
             database_url=_database_url(merged.get("NEWSDESK_DATABASE_URL") or ""),
         )
 

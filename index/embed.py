@@ -25,6 +25,17 @@ class Embedder(Protocol):
         ...
 
 
+@runtime_checkable
+class SentencePooling(Protocol):
+    """An embedder that also gives sentence vectors from the passage's own pass (index.embed_onnx)."""
+
+    def embed_pooled(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray | None]]:
+        """Each text's vector, and its sentences' vectors (rows of `spans`) or None where it could not."""
+        ...
+
+
 def normalize(vectors: np.ndarray) -> np.ndarray:
     """Scale rows to unit length (zero rows stay zero)."""
     vectors = np.asarray(vectors, dtype=np.float32)

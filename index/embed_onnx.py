@@ -161,7 +161,30 @@ class OnnxEmbedder:
             out[rows] = self._run([encodings[i].ids for i in rows])
         return normalize(out)
 
+    def embed_pooled(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray | None]]:
+        """One pass for passages and their sentences: each text's vector (as `embed`), and each
+        sentence's vector mean-pooled over the text's own tokens that start inside its span; None
+        for a text with a sentence left without tokens (cut off at MAX_TOKENS): embed those apart."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        sentences: list[np.ndarray | None] = [None] * len(texts)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self._batch_size):
+            rows = order[start : start + self._batch_size]
+            hidden, pooled = self._hidden([encodings[i].ids for i in rows])
+            out[rows] = pooled
+            for row, index in enumerate(rows):
+                enc = encodings[index]
+                sentences[index] = _pool_spans(hidden[row, : len(enc.ids)], enc.offsets, enc.special_tokens_mask, spans[index])
+        return normalize(out), sentences
+
     def _run(self, batch: list[list[int]]) -> np.ndarray:
+        return self._hidden(batch)[1]
+
+    def _hidden(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The model's token states for a padded batch, and each row's mean over its tokens."""
         width = max(len(ids) for ids in batch)
         input_ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -172,4 +195,18 @@ class OnnxEmbedder:
         hidden: np.ndarray = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled: np.ndarray = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return pooled
+        return hidden, pooled
+
+
+def _pool_spans(
+    hidden: np.ndarray, offsets: Sequence[tuple[int, int]], special: Sequence[int], spans: Sequence[tuple[int, int]]
+) -> np.ndarray | None:
+    """Unit vectors of each span: the mean of the token states starting inside it (None if one has none)."""
+    starts = np.array([a if not s else -1 for (a, _), s in zip(offsets, special)], dtype=np.int64)
+    rows = []
+    for begin, end in spans:
+        inside = (starts >= begin) & (starts < end)
+        if not inside.any():
+            return None
+        rows.append(hidden[inside].mean(axis=0))
+    return normalize(np.stack(rows)) if rows else None

@@ -55,3 +55,23 @@ def test_rejects_a_bad_batch_size(onnx_cache: Path, onnx_embedder: Embedder) -> 
 
     with pytest.raises(ValueError, match="batch_size=0"):
         OnnxEmbedder(onnx_cache, batch_size=0)
+
+
+def test_one_pass_gives_passage_vectors_and_pooled_sentence_vectors(onnx_embedder: Embedder) -> None:
+    from index.embed import SentencePooling
+    from index.text import sentence_spans
+
+    assert isinstance(onnx_embedder, SentencePooling)
+    paragraph = ("Putin arrived in Pyongyang on Wednesday. He was accompanied by Defence Minister Andrei Belousov. "
+                 "Shares in the carmaker fell sharply.")
+    texts = [paragraph, TEXTS[4]]
+    spans = [sentence_spans(paragraph), [(0, 5), (len(TEXTS[4]) - 6, len(TEXTS[4]))]]
+    vectors, sentences = onnx_embedder.embed_pooled(texts, spans)
+    assert np.allclose(vectors, onnx_embedder.embed(texts), atol=1e-5)  # the passage vectors are embed()'s
+    pooled = sentences[0]
+    assert pooled is not None and pooled.shape == (3, 384)
+    apart = onnx_embedder.embed([paragraph[a:b] for a, b in spans[0]])
+    assert np.all((pooled * apart).sum(axis=1) > 0.6)  # each sentence pooled from its own tokens
+    question = onnx_embedder.embed(["Which minister accompanied Putin?"])[0]
+    assert int(np.argmax(pooled @ question)) == 1
+    assert sentences[1] is None  # its last words lie past the 256 tokens read: embedded apart instead
