@@ -249,3 +249,39 @@ def test_compose_offers_shard_replicas_sharing_the_data_volume_behind_a_profile(
         assert int(options["--shard-count"]) == 4
     assert sorted(covered) == [0, 1, 2, 3]  # every shard run by exactly one replica
     assert "--scale newsdesk=0" in (DEPLOY / "compose.yaml").read_text()
+
+
+# Keys docker-compose 1.29 (Debian bookworm's Compose) accepts: its compose_spec.json, less what v1 ignores.
+V1_TOP_LEVEL = {"version", "services", "volumes", "networks", "configs", "secrets"}
+V1_SERVICE_KEYS = {
+    "build", "image", "command", "entrypoint", "env_file", "environment", "volumes", "restart", "stop_grace_period",
+    "read_only", "tmpfs", "security_opt", "cap_drop", "cap_add", "logging", "profiles", "healthcheck", "ports",
+    "depends_on", "user", "working_dir", "networks", "labels", "container_name", "init", "stop_signal",
+}
+
+
+def test_compose_file_is_accepted_by_compose_v1() -> None:
+    """docker-compose 1.29 rejects a top-level `name:` and checks `${VAR:?}` in every profile, used or not."""
+    text = (DEPLOY / "compose.yaml").read_text()
+    compose = yaml.safe_load(text)
+    assert set(compose) - V1_TOP_LEVEL == {"x-bot"}  # extension fields (x-) are allowed; `name` is not
+    for name, service in compose["services"].items():
+        assert set(service) <= V1_SERVICE_KEYS, (name, set(service) - V1_SERVICE_KEYS)
+    assert not re.search(r"\$\{[A-Z_]+:?\?", text)  # a required variable fails every command without it
+    for volume in compose["volumes"].values():  # stable volume names whatever the project is called
+        assert volume["name"].startswith("newsdesk_")
+    assert "COMPOSE_PROJECT_NAME=newsdesk" in (DEPLOY / ".env.example").read_text()
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose (Compose v1) is not installed")
+def test_docker_compose_v1_reads_the_compose_file_with_every_profile(tmp_path: Path) -> None:
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "compose.yaml").write_text((DEPLOY / "compose.yaml").read_text())
+    (tmp_path / "deploy" / ".env").write_text("DISCORD_TOKEN=\n")
+    command = ["docker-compose", "-f", str(tmp_path / "deploy" / "compose.yaml"), "--profile", "postgres", "--profile", "shards"]
+    done = subprocess.run([*command, "config", "--services"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.split()) == ["newsdesk", "postgres", "shard-a", "shard-b"]
+    quiet = subprocess.run(["docker-compose", "-f", str(tmp_path / "deploy" / "compose.yaml"), "config", "-q"],
+                           capture_output=True, text=True, timeout=60)
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
