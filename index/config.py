@@ -34,6 +34,14 @@ def fetch_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = P
     return FetchSettings.from_env(environment(env, dotenv))
 
 
+def model_dir_setting(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Path | None:
+    """NEWSDESK_MODEL_DIR, read like `Settings.from_env`: a folder holding the onnx embedder's model exported
+    ahead of time (`python -m index.embed_onnx FOLDER`; the container image's), or None: export it on
+    first use into NEWSDESK_HOME/models (needs the torch extra)."""
+    raw = (environment(env, dotenv).get("NEWSDESK_MODEL_DIR") or "").strip()
+    return Path(raw) if raw else None
+
+
 def _read_dotenv(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
