@@ -9,6 +9,10 @@ from importlib import metadata
 from typing import Any
 
 
+class Skipped(Exception):
+    """A part that cannot run here (its data is absent), with the reason."""
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     def cell(value: Any) -> str:
         if isinstance(value, float):
