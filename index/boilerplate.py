@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from .errors import RejectedInput
-from .models import Article
+from .models import Article, IngestResult
 
 _DASH = r"(?:—|–|--?)"
 _UPPER_PLACE = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)*(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
@@ -237,11 +237,15 @@ def clean_article(
     counts: Counter[str] | None = None,
     kept: set[str] | None = None,
 ) -> Article:
-    """`article` with its boilerplate paragraphs dropped; raises RejectedInput if nothing is left."""
-    paragraphs = clean_paragraphs(article.paragraphs, drop, counts, kept)
+    """`article` with its boilerplate paragraphs dropped (and counted in its `dropped`); raises
+    RejectedInput if nothing is left."""
+    own: Counter[str] = Counter()
+    paragraphs = clean_paragraphs(article.paragraphs, drop, own, kept)
+    if counts is not None:
+        counts.update(own)
     if not paragraphs:
         raise RejectedInput(article.origin, "no article text (every paragraph is boilerplate: captions, links, promos)")
-    return replace(article, paragraphs=tuple(paragraphs))
+    return replace(article, paragraphs=tuple(paragraphs), dropped=dropped(own))
 
 
 def clean_articles(
@@ -259,3 +263,55 @@ def clean_articles(
         except RejectedInput as exc:
             out.append(exc)
     return out
+
+
+KEPT_RULES = frozenset({"dateline stripped"})
+"""Rule counts of paragraphs kept (changed, not dropped): not in `dropped`."""
+
+REASON_WORDS: dict[str, tuple[str, str]] = {
+    "no words": ("line without words", "lines without words"),
+    "dateline": ("lone dateline", "lone datelines"),
+    "caption": ("photo caption or credit", "photo captions and credits"),
+    "advertisement": ("ad", "ads"),
+    "promo": ("newsletter or subscription promo", "newsletter and subscription promos"),
+    "navigation": ("navigation label", "navigation labels"),
+    "social": ("share or follow button", "share and follow buttons"),
+    "update note": ("update note", "update notes"),
+    "author bio": ("author contact line", "author contact lines"),
+    "credit": ("byline or credit", "bylines and credits"),
+    "signoff": ("sign-off", "sign-offs"),
+    "consent": ("cookie or consent notice", "cookie and consent notices"),
+    "repeated": ("line a site repeats in its articles", "lines a site repeats in its articles"),
+}
+"""Each rule's name in words a user understands, one and many."""
+
+
+def dropped(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """The dropped paragraphs of `counts` (clean_paragraphs' rule counts) as (rule, count), most first."""
+    return tuple(sorted(((r, n) for r, n in counts.items() if n > 0 and r not in KEPT_RULES),
+                        key=lambda item: (-item[1], item[0])))
+
+
+def dropped_in(items: Iterable[Article | IngestResult]) -> Counter[str]:
+    """The paragraphs cleaning dropped from articles (or from the articles of ingest results), per rule."""
+    total: Counter[str] = Counter()
+    for item in items:
+        total.update(dict(item.dropped))
+    return total
+
+
+def reason_words(rule: str, count: int) -> str:
+    """`count` paragraphs dropped by `rule`, in words: "512 photo captions and credits"."""
+    one, many = REASON_WORDS.get(rule, (rule, rule))
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def dropped_summary(counts: Mapping[str, int]) -> str:
+    """One line saying how many paragraphs cleaning dropped and why, most frequent reason first;
+    "" when none was: "dropped 1,204 paragraphs that carry no content: 512 photo captions and credits, ..."."""
+    reasons = dropped(counts)
+    total = sum(n for _, n in reasons)
+    if not total:
+        return ""
+    what = "paragraph that carries" if total == 1 else "paragraphs that carry"
+    return f"dropped {total:,} {what} no content: " + ", ".join(reason_words(r, n) for r, n in reasons)

@@ -148,7 +148,8 @@ class Library(VectorIndexKeeping):
             if existing and existing[1] == digest:
                 status = "unchanged" if existing[2] == identity_key(article) else "duplicate"
                 reason = f"same text as article {existing[0]}" if status == "duplicate" else ""
-                results.append(IngestResult(status, article.origin, article.title, existing[0], reason=reason))
+                results.append(IngestResult(status, article.origin, article.title, existing[0], reason=reason,
+                                            dropped=article.dropped))
             else:
                 todo.append((article, digest, existing[0] if existing else None))
         texts = [p for article, _, _ in todo for p in article.paragraphs]
@@ -175,7 +176,8 @@ class Library(VectorIndexKeeping):
             if self.settings.entities == "ingest":
                 await self.sentence_entities(own_passages)
             status = "replaced" if replace_id else "added"
-            results.append(IngestResult(status, article.origin, article.title, article_id, len(ids)))
+            results.append(IngestResult(status, article.origin, article.title, article_id, len(ids),
+                                        dropped=article.dropped))
         return results + (await self._ingest_batch(later, scope) if later else [])
 
     async def ingest_paths(

@@ -42,6 +42,9 @@ class Article:
     author: str = ""
     origin: str = ""  # where it was read from (a path or url), for messages
     key: str = ""  # identity when there is no url: the file (and item) it was read from
+    dropped: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+    """Paragraphs cleaning dropped from what was read, (rule name, count) most first (index.boilerplate);
+    not part of the article's identity or content (index.library.content_hash reads title and paragraphs)."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ class IngestResult:
     article_id: int = 0
     passages: int = 0
     reason: str = ""
+    dropped: tuple[tuple[str, int], ...] = ()  # the article's paragraphs cleaning dropped, as Article.dropped
 
     @classmethod
     def rejected(cls, origin: str, reason: str) -> IngestResult:

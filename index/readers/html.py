@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..boilerplate import clean_paragraphs
+from ..boilerplate import clean_paragraphs, dropped
 from ..clean import decode, normalize_line
 from ..dates import parse_date
 from ..errors import RejectedInput
@@ -91,7 +92,8 @@ def read_html(data: bytes, origin: str, encoding: str | None = None, url: str = 
     if not isinstance(doc, Document) or doc.body is None:  # a dict only with as_dict=True
         raise RejectedInput(origin, "no article text found in the HTML page")
     title = normalize_line(doc.title or "")
-    paragraphs = clean_paragraphs(_paragraphs(doc.body, title))
+    counts: Counter[str] = Counter()
+    paragraphs = clean_paragraphs(_paragraphs(doc.body, title), counts=counts)
     if not title or not paragraphs:
         raise RejectedInput(origin, "no article text found in the HTML page (needs a title and a paragraph)")
     doc_url = doc.url or ""
@@ -104,6 +106,7 @@ def read_html(data: bytes, origin: str, encoding: str | None = None, url: str = 
         published=parse_date(doc.date),
         author=normalize_line(doc.author or ""),
         origin=origin,
+        dropped=dropped(counts),
     )
 
 

@@ -22,8 +22,9 @@ the boilerplate paragraphs `index.boilerplate` knows (captions, promos, credits,
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from ..boilerplate import clean_paragraphs
+from ..boilerplate import clean_paragraphs, dropped, junk_rule
 from ..clean import decode, normalize_text
 from ..errors import RejectedInput
 from ..models import Article
@@ -105,13 +106,19 @@ def parse(text: str, origin: str) -> Article:
             blocks.pop(0)
     title = meta.get("title", "")
     paragraphs: list[str] = []
+    counts: Counter[str] = Counter()
     for block in blocks:
-        if block == [title] or block == [f"# {title}"] or _is_heading(block):
+        if block == [title] or block == [f"# {title}"]:
+            continue
+        if _is_heading(block):
+            rule = junk_rule(block[0])  # "Advertisement", "Show Caption": dropped as short lines, counted as what they are
+            if rule:
+                counts[rule] += 1
             continue
         paragraph = " ".join(block)
         if paragraph not in paragraphs:
             paragraphs.append(paragraph)
-    paragraphs = clean_paragraphs(paragraphs)
+    paragraphs = clean_paragraphs(paragraphs, counts=counts)
     if not title or not paragraphs:
         raise RejectedInput(origin, "no article text found (needs a title and at least one paragraph)")
     return Article(
@@ -122,6 +129,7 @@ def parse(text: str, origin: str) -> Article:
         published=meta.get("published", ""),
         author=meta.get("author", ""),
         origin=origin,
+        dropped=dropped(counts),
     )
 
 
