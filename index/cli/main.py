@@ -13,6 +13,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..boilerplate import dropped_in, dropped_summary
 from ..config import ConfigError, Settings, fetch_settings
 from ..errors import NewsdeskError
 from ..events import track
@@ -47,6 +48,9 @@ def _print_results(results: Sequence[IngestResult], quiet: bool) -> None:
         statuses = ("added", "unchanged", "replaced", "duplicate", "rejected")
         summary = ", ".join(f"{counts[s]} {s}" for s in statuses if counts[s] or s != "duplicate")
         print(f"ingest: {summary}", file=sys.stderr)
+    dropped = dropped_summary(dropped_in(results))
+    if dropped and not quiet:
+        print(f"ingest: {dropped}", file=sys.stderr)
 
 
 @command("ingest")

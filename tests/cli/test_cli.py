@@ -38,6 +38,27 @@ def test_ingest_summary_articles_and_forget(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "no article with id 1" in missing.stderr
 
 
+SCRAPED = ROOT / "tests" / "fixtures" / "scraped"
+
+
+def test_ingest_says_how_many_paragraphs_cleaning_dropped_and_why(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    run = newsdesk(home, "ingest", str(SCRAPED / "ferry-strike.txt"), str(SCRAPED / "tram-line.html"))
+    assert run.returncode == 0
+    lines = run.stderr.splitlines()
+    assert lines[-2] == "ingest: 2 added, 0 unchanged, 0 replaced, 0 rejected"
+    assert lines[-1] == (
+        "ingest: dropped 13 paragraphs that carry no content: 3 photo captions and credits, 2 ads, "
+        "2 newsletter and subscription promos, 2 sign-offs, 2 share and follow buttons, 1 byline or credit, "
+        "1 lone dateline"
+    )
+    quiet = newsdesk(home, "ingest", "--quiet", str(SCRAPED / "matches.jsonl"))
+    assert quiet.returncode == 1  # its last line is only boilerplate: rejected
+    assert "no content:" not in quiet.stderr and "1 rejected" in quiet.stderr
+    clean = newsdesk(home, "ingest", str(SHIPPED))
+    assert clean.returncode == 0 and "no content" not in clean.stderr
+
+
 def test_data_folder_is_made_on_first_use(tmp_path: Path) -> None:
     home = tmp_path / "deep" / "home"
     assert newsdesk(home, "articles").returncode == 0
