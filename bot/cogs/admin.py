@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot import render
 from bot.access import may_manage, refusal_for_manage
 from bot.cogs.articles import article_choices
+from index.boilerplate import dropped_in, dropped_summary
 from index.errors import NewsdeskError
 from index.events import Event, track
 from index.metrics import observe_ingest
@@ -47,7 +48,8 @@ async def refused_unless_manager(
 
 
 def summary(results: Sequence[IngestResult]) -> str:
-    """One line per article: added, unchanged, replaced or rejected (with the reason)."""
+    """One line per article: added, unchanged, replaced or rejected (with the reason); then, when
+    cleaning dropped paragraphs, how many and why (the line `newsdesk ingest` prints)."""
     lines = []
     for result in results:
         name = discord.utils.escape_markdown(render.cut(result.title or result.origin, 150))
@@ -55,7 +57,9 @@ def summary(results: Sequence[IngestResult]) -> str:
             lines.append(f"✗ {name}: {discord.utils.escape_markdown(result.reason)}")
         else:
             lines.append(f"✓ {result.status} “{name}” (#{result.article_id}, {result.passages} passages)")
-    return render.cut("\n".join(lines) or "Nothing was found to add.", render.DESCRIPTION_CHARS)
+    dropped = dropped_summary(dropped_in(results))
+    tail = f"\n\n{render.cut(dropped[:1].upper() + dropped[1:] + '.', 1000)}" if dropped else ""
+    return render.cut("\n".join(lines) or "Nothing was found to add.", render.DESCRIPTION_CHARS - len(tail)) + tail
 
 
 class Admin(commands.Cog):

@@ -1,12 +1,15 @@
 """/ingest and /forget: who may use them, what they store or remove (through the fake Discord), what they say."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot import render
 from bot.cogs.admin import summary
 from index.models import IngestResult
 from tests.bot.chat import description, ingest, world  # noqa: F401 (world is a fixture)
+from tests.conftest import ROOT
 from tests.fakediscord.harness import World
 from tests.fakediscord.server import EPHEMERAL
 
@@ -28,6 +31,20 @@ async def test_ingest_is_accepted_for_manage_server_or_the_configured_role(world
     assert "added “Lighthouse keeper retires”" in description(done)
     stored = await world.library.articles(scopes=(f"guild:{world.guild.id}",))
     assert [a.title for a in stored] == ["Lighthouse keeper retires"]
+
+
+async def test_ingest_says_how_many_paragraphs_cleaning_dropped(world: World) -> None:
+    scraped = (ROOT / "tests" / "fixtures" / "scraped" / "ferry-strike.txt").read_text()
+    done = await ingest(world, world.admin, world.channel, "ferry-strike.txt", scraped)
+    lines = description(done).splitlines()
+    assert lines[0] == "✓ added “Ferry strike ends after nine days of talks” (#2, 4 passages)"
+    assert lines[-1] == (
+        "Dropped 8 paragraphs that carry no content: 2 photo captions and credits, 1 ad, 1 byline or credit, "
+        "1 lone dateline, 1 newsletter or subscription promo, 1 sign-off, 1 share or follow button."
+    )
+    clean = await ingest(world, world.admin, world.channel, "lighthouse.txt",
+                         "Lighthouse keeper retires\n\nThe lighthouse keeper retired after forty years.")
+    assert "no content" not in description(clean)
 
 
 async def test_forget_removes_an_article_of_this_guild(world: World) -> None:
@@ -65,3 +82,7 @@ def test_an_ingest_summary_is_one_escaped_line_per_article_within_discords_limit
     assert summary([]) == "Nothing was found to add."
     many = [IngestResult("added", f"{n}.txt", title="t" * 300, article_id=n, passages=1) for n in range(200)]
     assert len(summary(many)) <= render.DESCRIPTION_CHARS
+    noisy = [replace(r, dropped=(("caption", 2), ("social", 1))) for r in many]
+    assert len(summary(noisy)) <= render.DESCRIPTION_CHARS
+    assert summary(noisy).endswith("\n\nDropped 600 paragraphs that carry no content: "
+                                   "400 photo captions and credits, 200 share and follow buttons.")
