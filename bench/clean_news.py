@@ -3,7 +3,9 @@
 Reads ../shared/eval/news-2023/articles-*.jsonl in place (skips cleanly when absent), each file
 as the JSONL reader does (parse, then `clean_articles`), and prints paragraphs and words before
 and after, per-rule counts, and the guard: how many qa.jsonl questions have an `expect` string
-in the text of one of their `urls` articles, before and after cleaning.
+in the text of one of their `urls` articles, before and after cleaning. `--as-read` prints instead
+what `newsdesk ingest` would say of the 8 files: each read by `index.readers.read_path` (no
+embedding), the paragraphs dropped from the articles kept, per reason, and the summary line.
 """
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.data import SHARED
-from index.boilerplate import clean_articles
+from index.boilerplate import clean_articles, dropped_in, dropped_summary, reason_words
 from index.models import Article
+from index.readers import partition, read_path
 from index.readers.jsonfile import parse_jsonl
 
 NEWS = SHARED / "eval" / "news-2023"
@@ -62,10 +65,47 @@ def measure(news: Path = NEWS) -> dict[str, Any] | None:
     }
 
 
+def as_read(news: Path = NEWS) -> dict[str, Any] | None:
+    """Per file and in all, as the reader returns them: articles, rejected, paragraphs kept, dropped per rule."""
+    files = sorted(news.glob("articles-*.jsonl"))
+    if not files:
+        return None
+    figures: dict[str, Any] = {"files": {}, "rules": Counter()}
+    for path in files:
+        articles, rejected = partition(read_path(path))
+        counts = dropped_in(articles)
+        figures["rules"] += counts
+        figures["files"][path.name] = {
+            "articles": len(articles), "rejected": len(rejected),
+            "paragraphs": sum(len(a.paragraphs) for a in articles), "dropped": sum(counts.values()),
+        }
+    return figures
+
+
+def _print_as_read(figures: dict[str, Any]) -> None:
+    print(f"{'file':<18} {'articles':>9} {'rejected':>9} {'kept':>9} {'dropped':>9}")
+    for name, f in figures["files"].items():
+        print(f"{name:<18} {f['articles']:>9,} {f['rejected']:>9,} {f['paragraphs']:>9,} {f['dropped']:>9,}")
+    for rule, count in figures["rules"].most_common():
+        print(f"  {rule:<14} {count:>8,}  {reason_words(rule, count)}")
+    print(f"ingest: {dropped_summary(figures['rules'])}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--as-read", action="store_true",
+                        help="what the readers drop per reason, and the line newsdesk ingest prints")
     args = parser.parse_args(argv)
+    if args.as_read:
+        read = as_read()
+        if read is None:
+            print(f"skipped: {NEWS} is absent")
+        elif args.json:
+            print(json.dumps(read, indent=1))
+        else:
+            _print_as_read(read)
+        return 0
     figures = measure()
     if figures is None:
         print(f"skipped: {NEWS} is absent")
