@@ -131,14 +131,16 @@ class RecordRows:
             *sql.args)
         return [dict(zip(VOTE_KEYS, r, strict=True)) for r in rows]
 
-    async def add_feed(self, url: str, scope: str, title: str, added: str) -> Subscription:
+    async def add_feed(
+        self, url: str, scope: str, title: str, added: str, announce_channel: int | None = None
+    ) -> Subscription:
         feed_id = await self._pool.fetchval(
-            "INSERT INTO feeds (url, scope, title, added) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT (scope, url) DO NOTHING RETURNING id", url, scope, title, added)
+            "INSERT INTO feeds (url, scope, title, added, announce_channel) VALUES ($1, $2, $3, $4, $5) "
+            "ON CONFLICT (scope, url) DO NOTHING RETURNING id", url, scope, title, added, announce_channel)
         if feed_id is None:
             existing = await self._pool.fetchval("SELECT id FROM feeds WHERE scope = $1 AND url = $2", scope, url)
             raise RejectedInput(url, f"already subscribed (feed {existing})")
-        return Subscription(int(feed_id), url, scope, title, "", "", added, "", "")
+        return Subscription(int(feed_id), url, scope, title, "", "", added, "", "", announce_channel)
 
     async def feeds(self, scopes: Sequence[str] | None) -> list[Subscription]:
         sql = Sql()
@@ -157,6 +159,13 @@ class RecordRows:
         sql = Sql()
         assignments = ", ".join(f"{key} = {sql.arg(value)}" for key, value in values.items())
         await self._pool.execute(f"UPDATE feeds SET {assignments} WHERE id = {sql.arg(feed_id)}", *sql.args)
+
+    async def set_feed_announce(self, feed_id: int, channel_id: int | None, scopes: Sequence[str] | None) -> bool:
+        sql = Sql()
+        status = await self._pool.execute(
+            f"UPDATE feeds SET announce_channel = {sql.arg(channel_id)} "
+            f"WHERE id = {sql.arg(feed_id)}{sql.scopes(scopes, 'scope')}", *sql.args)
+        return bool(status) and not status.endswith(" 0")
 
     async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
         # one UPDATE: a second claimer waits on the row lock, then finds the lease taken

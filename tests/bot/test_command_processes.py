@@ -1,7 +1,8 @@
 """Two `newsdesk bot` processes, `--shards 0 --shard-count 2` and `--shards 1 --shard-count 2`, each with its
 own home, on one PostgreSQL library, against the fake Discord (in this process) with a guild on each shard:
 each guild is answered by the process holding it, once; a guild's article stays in its guild across
-processes; the commands are pushed once; a feed polled by both is fetched and announced once."""
+processes; the commands are pushed once; a feed polled by both is fetched and announced once, in the
+channel kept with the feed in the database."""
 from __future__ import annotations
 
 import asyncio
@@ -112,9 +113,10 @@ async def test_two_bot_processes_on_one_database_share_the_guilds_between_them(
                                   "NEWSDESK_EMBEDDER": "hash", "NEWSDESK_ENTITIES": "lazy"}, dotenv=None)
     async with Library(settings, embedder=HashEmbedder()) as library:
         await library.ingest_paths([ROOT / "data"])
-        await add_feed(library, site.url("feed.rss"), guild_scope(int(there.id)), LOCAL)
-    news = there.channels["news"]
-    env = {"NEWSDESK_ANNOUNCE_CHANNEL": news}
+        # its announce channel is kept with the feed in the database: neither process's home holds it
+        news = there.channels["news"]
+        await add_feed(library, site.url("feed.rss"), guild_scope(int(there.id)), LOCAL, announce_channel=int(news))
+    env: dict[str, str] = {}
     bots = [await start(fake, tmp_path / "a", postgres_url, "0", env),
             await start(fake, tmp_path / "b", postgres_url, "1", env)]
     try:

@@ -164,7 +164,7 @@ def test_compose_offers_shard_replicas_sharing_the_data_volume_behind_a_profile(
     for service in replicas.values():
         command = service["command"]
         assert command[0] == "bot" and service["image"] == compose["services"]["newsdesk"]["image"]
-        assert "newsdesk-data:/data" in service["volumes"]  # one home: announce channels and the commands stamp
+        assert "newsdesk-data:/data" in service["volumes"]  # one home: the commands stamp
         options = dict(zip(command[1::2], command[2::2]))
         covered += parse_ids(options["--shards"])
         assert int(options["--shard-count"]) == 4

@@ -199,6 +199,28 @@ class RecordContract:
         assert await store.remove_feed(feed.id, None) and not await store.remove_feed(feed.id, None)
         assert await store.feed_items(feed.id) == []
 
+    async def test_a_feed_s_announce_channel_is_kept_and_seen_by_another_process(
+        self, store: Store, reopen: Reopen
+    ) -> None:
+        snowflake = 1_187_654_321_098_765_432  # Discord ids need 64 bits
+        plain = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
+        chosen = await store.add_feed("https://example.org/atom", A, "", "2023-06-01T00:00:00", snowflake)
+        assert plain.announce_channel is None and chosen.announce_channel == snowflake
+        other = await reopen()
+        try:
+            assert {f.id: f.announce_channel for f in await other.feeds((A,))} == {plain.id: None, chosen.id: snowflake}
+            assert await other.set_feed_announce(plain.id, 42, (A,))
+            assert not await other.set_feed_announce(chosen.id, 43, (B,))  # not guild B's feed
+            await store.update_feed(chosen.id, {"last_error": "timed out"})  # other columns leave it alone
+            assert {f.id: f.announce_channel for f in await store.feeds((A,))} == {plain.id: 42, chosen.id: snowflake}
+            assert await store.set_feed_announce(chosen.id, None, None)
+            assert [f.announce_channel for f in await other.feeds(None)] == [42, None]
+            with pytest.raises(ValueError, match="announce_channel"):
+                await store.update_feed(plain.id, {"announce_channel": "7"})
+            assert await store.remove_feed(plain.id, None) and not await store.set_feed_announce(plain.id, 1, None)
+        finally:
+            await other.close()
+
     async def test_one_process_at_a_time_holds_a_feed_s_lease(self, store: Store, reopen: Reopen) -> None:
         feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
         other = await reopen()
