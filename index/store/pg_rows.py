@@ -168,11 +168,20 @@ class RecordRows:
         return bool(status) and not status.endswith(" 0")
 
     async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
-        # one UPDATE: a second claimer waits on the row lock, then finds the lease taken
-        status = await self._pool.execute(
-            "UPDATE feeds SET leased_by = $1, lease_until = $2 WHERE id = $3 "
-            "AND (leased_by = '' OR leased_by = $1 OR lease_until < $4)", owner, until, feed_id, now)
-        return bool(status) and not status.endswith(" 0")
+        # The feed's row is locked with SKIP LOCKED: a second claimer at the same moment does not wait
+        # for the first, it skips the row and polls nothing. The lease's expiry outlives the
+        # transaction, so a process that dies while polling frees the feed once it runs out.
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "SELECT leased_by, lease_until FROM feeds WHERE id = $1 FOR UPDATE SKIP LOCKED", feed_id)
+            if row is None:  # no such feed, or another process is claiming it right now
+                return False
+            holder, expires = str(row[0]), str(row[1])
+            if holder not in ("", owner) and expires >= now:
+                return False  # another process's lease still runs
+            await conn.execute(
+                "UPDATE feeds SET leased_by = $1, lease_until = $2 WHERE id = $3", owner, until, feed_id)
+            return True
 
     async def release_feed(self, feed_id: int, owner: str) -> None:
         await self._pool.execute(

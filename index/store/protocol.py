@@ -168,7 +168,9 @@ class Store(Protocol):
 
     async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
         """Take a feed's polling lease for `owner` until `until` (ISO times); False while another
-        owner's lease runs. Of several processes on one library, one polls a feed at a time."""
+        owner's lease runs (or, on PostgreSQL, while another process is claiming it: the row is
+        locked FOR UPDATE SKIP LOCKED). Of several processes on one library, one polls a feed at a
+        time; a dead process's lease runs out at `until`."""
 
     async def release_feed(self, feed_id: int, owner: str) -> None:
         """Give back `owner`'s lease on a feed (another's is left alone)."""

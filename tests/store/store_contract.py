@@ -237,6 +237,35 @@ class RecordContract:
         finally:
             await other.close()
 
+    async def test_two_processes_claiming_at_once_never_both_get_a_feed(self, store: Store, reopen: Reopen) -> None:
+        feeds = [await store.add_feed(f"https://example.org/{n}.rss", A, "", "2023-06-01T00:00:00") for n in range(12)]
+        other = await reopen()
+
+        async def claim_all(claimer: Store, owner: str, minute: int) -> set[int]:
+            now, until = f"2023-06-01T10:{minute:02d}:00", f"2023-06-01T10:{minute + 15:02d}:00"
+            return {f.id for f in feeds if await claimer.claim_feed(f.id, owner, now, until)}
+
+        try:
+            for minute in range(5):  # both go through every feed at the same moment, five times
+                one, two = await asyncio.gather(claim_all(store, "one", minute), claim_all(other, "two", minute))
+                assert not one & two and one | two == {f.id for f in feeds}, (minute, one, two)
+                for feed in feeds:
+                    await store.release_feed(feed.id, "one")
+                    await other.release_feed(feed.id, "two")
+        finally:
+            await other.close()
+
+    async def test_a_dead_process_s_lease_runs_out_and_the_feed_is_claimable(self, store: Store, reopen: Reopen) -> None:
+        feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
+        other = await reopen()
+        try:
+            assert await other.claim_feed(feed.id, "dead", "2023-06-01T10:00:00", "2023-06-01T10:15:00")
+        finally:
+            await other.close()  # it dies without giving the lease back
+        assert not await store.claim_feed(feed.id, "alive", "2023-06-01T10:14:59", "2023-06-01T10:29:59")
+        assert await store.claim_feed(feed.id, "alive", "2023-06-01T10:15:01", "2023-06-01T10:30:01")
+        assert not await store.claim_feed(9_999, "alive", "2023-06-01T10:16:00", "2023-06-01T10:31:00")  # no such feed
+
     async def test_meta_values_are_kept(self, store: Store) -> None:
         assert await store.get_meta("embedder", "none") == "none"
         await store.set_meta("embedder", "hash")
