@@ -16,11 +16,11 @@ from bot import announcer
 from bot.announce import move_announce_file
 from bot.poller import FeedPoller
 from bot.ratelimit import RateLimiter
-from bot.shards import Shards, syncs_commands
+from bot.shards import Shards, format_ids, syncs_commands
 from bot.threads import ThreadMemory
 from index.config import Settings
 from index.fetch import FetchSettings
-from index.health import heartbeat
+from index.health import heartbeat, heartbeat_file, process_name
 from index.library import Library
 from index.models import GLOBAL_SCOPE
 from index.webingest import PollResult
@@ -126,7 +126,18 @@ class NewsdeskBot(commands.Bot):
         log.info("ready as %s in %d guilds%s", self.user, len(self.guilds),
                  f" on {self.shard_plan}" if self.shard_plan else "")
         if self._heartbeat is None:
-            self._heartbeat = asyncio.create_task(heartbeat(self.settings.home, self.is_ready))
+            log.info("heartbeat in %s", self.settings.home / heartbeat_file(self.process_name))
+            self._heartbeat = asyncio.create_task(
+                heartbeat(self.settings.home, self.is_ready, name=self.process_name))
+
+    @property
+    def process_name(self) -> str:
+        """This process's name among bots sharing its home (its heartbeat file): NEWSDESK_INSTANCE, else
+        its shards, else "" when unsharded."""
+        plan = self.shard_plan
+        if plan is None:
+            return process_name(self.settings.instance)
+        return process_name(self.settings.instance, format_ids(plan.ids), plan.count)
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: the Questions cog listens for mentions and thread messages."""

@@ -19,6 +19,7 @@ import pytest
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.fetch import FetchSettings, parse_allow
+from index.health import beating
 from index.library import Library
 from index.models import guild_scope
 from index.webingest import add_feed
@@ -60,7 +61,7 @@ async def ready(bots: list[Bot], timeout: float = 90) -> None:
     """Until every bot wrote its heartbeat (it does once connected and ready)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not all((b.home / "bot.heartbeat").exists() for b in bots):
+    while not all(beating(b.home) for b in bots):
         for bot in bots:
             assert bot.process.returncode is None, f"a bot stopped:\n{bot.log()}"
         assert loop.time() < deadline, "\n\n".join(b.log() for b in bots)

@@ -5,6 +5,7 @@ import asyncio
 import base64
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -192,6 +193,32 @@ def test_a_bot_whose_heartbeat_is_stale_is_reported(tmp_path: Path) -> None:
     stale = doctor.check_heartbeat(tmp_path, now=1_000_000.0 + 600)
     assert stale.level == "fail" and "10 minute(s) old" in stale.detail and "restart" in stale.fix
     assert "bot" in failures(checks(tmp_path, quick=True))  # the container health check sees it
+
+
+def test_each_bot_process_is_named_by_its_instance_or_its_shards() -> None:
+    assert health.process_name() == "" and health.heartbeat_file("") == "bot.heartbeat"  # one bot: as always
+    assert health.process_name(shards="0-1", shard_count=4) == "shards-0-1-of-4"
+    assert health.process_name(shards="1, 0", shard_count=4) == "shards-0-1-of-4"  # however it is written
+    assert health.process_name(shards="0,2,3", shard_count=4) == "shards-0+2-3-of-4"
+    assert health.process_name(shard_count=2) == "shards-0-1-of-2"  # every shard in one process
+    assert health.process_name("eu west/1", "0-1", 4) == "eu_west_1"  # NEWSDESK_INSTANCE wins
+    assert health.heartbeat_file("shards-0-1-of-4") == "bot.shards-0-1-of-4.heartbeat"
+
+
+def test_replicas_sharing_a_home_each_have_their_own_heartbeat(tmp_path: Path) -> None:
+    alive, stuck = "shards-0-1-of-4", "shards-2-3-of-4"
+    health.beat(tmp_path, now=time.time(), name=alive)
+    health.beat(tmp_path, now=time.time() - 600, name=stuck)
+    mine = checks(tmp_path, quick=True, NEWSDESK_SHARDS="0-1", NEWSDESK_SHARD_COUNT="4")["bot"]
+    assert mine.level == "ok" and mine.detail.startswith(f"{alive}: connected to Discord")
+    assert f"other bot processes with a heartbeat here: {stuck} (10 min ago)" in mine.detail
+    theirs = checks(tmp_path, quick=True, NEWSDESK_SHARDS="2-3", NEWSDESK_SHARD_COUNT="4")["bot"]
+    assert theirs.level == "fail" and theirs.detail.startswith(f"{stuck}: the bot's last heartbeat is 10 minute(s)")
+    assert str(tmp_path / f"bot.{stuck}.heartbeat") in theirs.fix
+    named = checks(tmp_path, quick=True, NEWSDESK_INSTANCE="eu-1")["bot"]
+    assert named.level == "ok" and named.detail.startswith("eu-1: not running (no heartbeat)")
+    health.clear(tmp_path, name=stuck)  # a clean stop removes only that process's file
+    assert set(health.beating(tmp_path)) == {alive}
 
 
 async def test_the_heartbeat_task_beats_while_ready_and_clears_when_stopped(tmp_path: Path) -> None:
