@@ -27,7 +27,7 @@ from ..errors import RejectedInput
 from ..fetch import FetchSettings, check_url
 from ..store.schema import MIGRATIONS
 from ..store.sqlite_inspect import feed_rows, integrity
-from .postgres import check_postgres
+from .postgres import check_backup_tools, check_postgres
 from .results import Check, fail, ok, warn
 from .vectors import check_vectors
 
@@ -237,6 +237,8 @@ def run_checks(
     checks.append(check_folder(settings.home))
     if settings.database_url:  # the FAISS file in home is a per-process cache, rebuilt from the server
         checks.append(check_postgres(settings.database_url))
+        if checks[-1].level == "ok":
+            checks.append(check_backup_tools(settings.database_url, settings.pg_bin))
     else:
         checks.append(check_database(settings.database_path, quick))
         checks.append(check_vectors(settings.home, quick))

@@ -274,3 +274,21 @@ def test_a_postgresql_library_is_checked_on_its_server(tmp_path: Path, postgres_
     [database] = [c for c in doctor.run_checks(unreachable, dotenv=None, quick=True) if c.name == "database"]
     assert database.level == "fail" and "cannot reach PostgreSQL at postgresql://newsdesk:***@127.0.0.1:9" in database.detail
     assert "pw@" not in database.detail
+
+
+def test_doctor_on_a_postgresql_library_finds_the_backup_tools_or_says_what_is_missing(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = checks(tmp_path, quick=True, NEWSDESK_DATABASE_URL=postgres_url)
+    assert not failures(found), failures(found)
+    assert found["backup"].level == "ok" and "uses pg_dump, pg_restore and psql in" in found["backup"].detail
+    nowhere = tmp_path / "nowhere"
+    unusable = checks(tmp_path, quick=True, NEWSDESK_DATABASE_URL=postgres_url, NEWSDESK_PG_BIN=str(nowhere))["backup"]
+    assert unusable.level == "warn" and f"{nowhere} (NEWSDESK_PG_BIN) has no pg_dump" in unusable.detail
+    assert "NEWSDESK_PG_BIN" in unusable.fix
+    monkeypatch.chdir(tmp_path)
+    for key, value in env_for(tmp_path / "home", NEWSDESK_DATABASE_URL=postgres_url).items():
+        monkeypatch.setenv(key, value)
+    assert main(["doctor", "--quick"]) == 0  # the container health check, on a PostgreSQL library
+    shown = capsys.readouterr().out
+    assert "database: PostgreSQL at" in shown and "backup: `newsdesk backup` uses pg_dump" in shown
