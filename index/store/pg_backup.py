@@ -182,8 +182,9 @@ async def restore(url: str, pg_bin: str, source: Path, home: Path) -> BackupInfo
     tools = await tools_for(url, pg_bin)
     toc, version = await asyncio.to_thread(inspect, source, tools)
     # the extension is made (IF NOT EXISTS) before, not restored: it may exist, and only its owner may comment it
-    listed = source.with_name(f".{source.name}.{os.getpid()}.list")
-    listed.write_text("\n".join(line for line in toc if "EXTENSION" not in line.split(";", 1)[-1]) + "\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as handle:  # the backup's folder may be read-only
+        handle.write("\n".join(line for line in toc if "EXTENSION" not in line.split(";", 1)[-1]) + "\n")
+    listed = Path(handle.name)
     conn = await asyncpg.connect(url)
     try:
         tables = [str(r[0]) for r in await conn.fetch(
