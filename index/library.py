@@ -20,7 +20,7 @@ from . import answer_log, entities, readers
 from .answer import compose, leans_on_person, refusal
 from .clean import normalize_line
 from .config import Settings
-from .embed import Embedder, make_embedder
+from .embed import Embedder, SentencePooling, make_embedder
 from .errors import BadQuestion, RejectedInput
 from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote, StoredArticle
 from .search import Hit, SentenceVectors, retrieve
@@ -58,6 +58,20 @@ class _LockedEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             return self.inner.embed(texts)
+
+    def embed_passages(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], pooled: bool
+    ) -> tuple[np.ndarray, list[np.ndarray | None]]:
+        """Passage vectors and, where one pass gives them, their sentence vectors: a passage that is
+        one sentence has its own vector; with `pooled` and an embedder that can (SentencePooling),
+        the others' sentences are pooled from the same pass. None: embed its sentences apart."""
+        with self._lock:
+            if pooled and isinstance(self.inner, SentencePooling):
+                vectors, sentences = self.inner.embed_pooled(texts, spans)
+            else:
+                vectors, sentences = self.inner.embed(texts), [None] * len(texts)
+        return vectors, [vectors[i : i + 1] if len(s) == 1 and s[0] == (0, len(t)) else found
+                         for i, (t, s, found) in enumerate(zip(texts, spans, sentences))]
 
 
 class Library(VectorIndexKeeping):
@@ -138,10 +152,14 @@ class Library(VectorIndexKeeping):
             else:
                 todo.append((article, digest, existing[0] if existing else None))
         texts = [p for article, _, _ in todo for p in article.paragraphs]
-        vectors = await self._embed(texts) if texts else np.zeros((0, self.embedder.inner.dim), np.float32)
+        spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
+        vectors, pooled = await asyncio.to_thread(
+            self.embedder.embed_passages, texts, spans, self.settings.sentence_vectors == "pooled"
+        ) if texts else (np.zeros((0, self.embedder.inner.dim), np.float32), [])
         row = 0
         for article, digest, replace_id in todo:
             own = vectors[row : row + len(article.paragraphs)]
+            own_sentences = list(zip(spans, pooled))[row : row + len(article.paragraphs)]
             row += len(article.paragraphs)
             article_id, ids, removed = await self.store.put_article(
                 article, scope, identity_key(article), digest, own, replace_id
@@ -150,7 +168,10 @@ class Library(VectorIndexKeeping):
             await asyncio.to_thread(self.vectors.remove, removed)
             await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
             own_passages = [Passage(i, article_id, n, t) for n, (i, t) in enumerate(zip(ids, article.paragraphs), 1)]
-            await self.sentence_vectors(own_passages)
+            made = [(i, s, v) for i, (s, v) in zip(ids, own_sentences) if v is not None]
+            if made:
+                await self.store.put_sentences(made)
+            await self.sentence_vectors(own_passages)  # the rest, a pass each
             if self.settings.entities == "ingest":
                 await self.sentence_entities(own_passages)
             status = "replaced" if replace_id else "added"

@@ -6,12 +6,15 @@ writes the one line an operator reads per question or command: guild, command, l
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any, TextIO
 
 REDACTED = "[REDACTED]"
@@ -110,6 +113,52 @@ def setup_logging(
         root.setLevel(logging.INFO)
         logging.getLogger(__name__).warning("log level %r is unknown; logging at INFO", level)
     return handler
+
+
+CRASH_LOGGER = "newsdesk.crash"
+
+
+def describe(exc: BaseException) -> str:
+    """`TypeName: message` on one line, for a record's message (the traceback goes in its exception)."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _uncaught(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, tb)
+        return
+    logging.getLogger(CRASH_LOGGER).critical("uncaught exception, stopping: %s", describe(value), exc_info=(kind, value, tb))
+
+
+def _uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    logging.getLogger(CRASH_LOGGER).error("uncaught exception in thread %s: %s", name, describe(args.exc_value),
+                                          exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+
+def log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """An event loop's exception handler: what asyncio would print (a task's exception never
+    retrieved, a callback's error, an unclosed session) as one log record."""
+    del loop
+    exc = context.get("exception")
+    message = str(context.get("message") or "unhandled error in the event loop")
+    where = context.get("task") or context.get("future")  # a callback's handle is in the message already
+    detail = f": {describe(exc)}" if isinstance(exc, BaseException) else ""
+    suffix = f" ({where!r})" if where is not None else ""
+    logging.getLogger(CRASH_LOGGER).error("%s%s%s", message, detail, suffix,
+                                          exc_info=exc if isinstance(exc, BaseException) else None)
+
+
+def log_uncaught_exceptions() -> None:
+    """Send what Python would print to stderr itself (an uncaught exception, one in a thread, a
+    warning) through logging instead, as one record each: JSON under `--log-format json`, and
+    through the token filter. Event loops take `log_loop_exception` with `set_exception_handler`."""
+    sys.excepthook = _uncaught
+    threading.excepthook = _uncaught_in_thread
+    logging.captureWarnings(True)
 
 
 def log_event(

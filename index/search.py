@@ -1,12 +1,14 @@
 """Hybrid retrieval: dense (FAISS) and BM25 (SQLite FTS5) find candidates; sentence evidence ranks them.
 
-Every candidate gets one score, the mean of three pieces of evidence (each about 0..1):
+Every candidate gets one score, a weighted sum of its evidence (each about 0..1; the weights are
+learned from SQuAD v1.1 train, index.fusion):
 - `dense`: cosine of the question to the whole paragraph;
 - `coverage`: the share of the question's terms found in the paragraph, each term weighted by its
   inverse document frequency (names and numbers are rare, so they weigh most);
 - `sentence`: the best sentence's cosine to the question plus SENTENCE_LEXICAL times that
-  sentence's own term coverage (the answer usually sits in one sentence that matches well).
-BM25 only nominates candidates. The weights were tuned on half of SQuAD v1.1's articles (docs/EVAL.md).
+  sentence's own term coverage (the answer usually sits in one sentence that matches well);
+- `type`: whether a sentence names the kind of entity the question asks for (index.entities).
+BM25 only nominates candidates.
 News ages: a passage's article published shortly before the question is asked scores up to
 RECENCY_BONUS more, fading over RECENCY_DAYS (tuned on the news set's even weeks, docs/EVAL.md).
 """
@@ -21,6 +23,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
+from . import fusion
 from .entities import SentenceEntities, answer_types, type_match
 from .models import Passage
 from .store import Store
@@ -34,7 +37,6 @@ SENTENCE_LEXICAL = 0.4  # weight of a sentence's term coverage next to its cosin
 HEADLINE_TERMS = 0.5  # credit of a question term found in the article's headline only (docs/EVAL.md)
 RECENCY_BONUS = 0.2  # what an article published the day a question is asked adds to its passages' scores
 RECENCY_DAYS = 30.0  # ... fading as exp(-age / RECENCY_DAYS); undated or later articles add nothing
-TYPE_PASSAGE = 0.1  # bonus of a passage with such a sentence, on its fused score
 TYPE_SENTENCE = 0.15  # bonus of a sentence naming an entity of the kind the question asks for (index.entities)
 PICK_LEXICAL = 1.0  # weight of a sentence's term coverage next to its cosine, for the marked sentence
 PICK_TYPES = 0.15  # bonus of a sentence naming an entity of the kind the question asks for, for the marked one
@@ -62,6 +64,8 @@ class Hit:
     sentence_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     sentence_types: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     """Per sentence, 1.0 where it names an entity of the kind the question asks for (index.entities)."""
+    sentence: float = 0.0  # the best sentence's evidence (cosine, term coverage and type), fused into the score
+    typed: float = 0.0  # 1.0 when a sentence names the kind of entity the question asks for
 
 
 def pick_sentence(hit: Hit) -> int:
@@ -256,9 +260,11 @@ def score_passage(
     typed = types if types is not None and len(types) == len(spans) else None
     best = cosine + SENTENCE_LEXICAL * with_headline + (TYPE_SENTENCE * typed if typed is not None else 0.0)
     best_sentence = float(np.max(best)) if len(spans) else dense
-    score = (dense + coverage + best_sentence) / 3 + (TYPE_PASSAGE * float(typed.max()) if typed is not None and len(spans) else 0.0)
+    kind = float(typed.max()) if typed is not None and len(spans) else 0.0
+    score = fusion.weights().score(dense, coverage, best_sentence, kind)
     types = typed if typed is not None else np.zeros(len(spans), np.float32)
-    return Hit(passage, score, dense, lexical, coverage, title, list(spans), cosine, sentence_coverage, types)
+    return Hit(passage, score, dense, lexical, coverage, title, list(spans), cosine, sentence_coverage, types,
+               best_sentence, kind)
 
 
 async def lexical_search(

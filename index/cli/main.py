@@ -17,7 +17,7 @@ from ..config import ConfigError, Settings, fetch_settings
 from ..errors import NewsdeskError
 from ..events import track
 from ..library import Library
-from ..logs import setup_logging
+from ..logs import log_uncaught_exceptions, setup_logging
 from ..models import GLOBAL_SCOPE, IngestResult, guild_of, read_scopes
 from ..progress import ProgressBar
 from ..render import answer_json, answer_text, article_line
@@ -348,6 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     level = "INFO" if args.verbose else settings.log_level if args.command == "bot" else "WARNING"
     setup_logging(level, args.log_format or settings.log_format, secrets=[settings.discord_token])
+    log_uncaught_exceptions()  # a crash is one log record (JSON with --log-format json), exit status 1
     try:
         return asyncio.run(COMMANDS[args.command](args, settings))
     except (ConfigError, NewsdeskError) as exc:

@@ -21,9 +21,51 @@ VOTE_KEYS = ("id", "created", "scope", "user_id", "question", "vote", "quotes", 
 SentenceRows = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
 
 
+def vector_blob(vectors: np.ndarray) -> bytes:
+    """Vectors (one, or one per row) as stored: each as int8 codes of its components divided by its
+    largest magnitude, then that scale as a float32 (dim + 4 bytes, a quarter of float32's; cosine
+    error about 1e-4, docs/BENCHMARKS.md part 2e)."""
+    matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+    scale = np.abs(matrix).max(axis=1, keepdims=True) / 127.0
+    scale[scale == 0] = 1.0
+    codes = np.rint(matrix / scale).astype(np.int8)
+    return np.hstack([codes.view(np.uint8), scale.astype(np.float32).view(np.uint8)]).tobytes()
+
+
+def vectors_of(blob: bytes, dim: int, count: int = 1) -> np.ndarray | None:
+    """`count` vectors of `dim` read back from a blob of vector_blob's int8 form or of float32 (libraries
+    written before); None when the blob holds neither (another dimension or count)."""
+    if len(blob) == 4 * dim * count:
+        return np.frombuffer(blob, dtype=np.float32).reshape(count, dim)
+    if len(blob) != (dim + 4) * count:
+        return None
+    raw = np.frombuffer(blob, dtype=np.uint8).reshape(count, dim + 4)
+    scale = np.ascontiguousarray(raw[:, dim:]).view(np.float32)
+    matrix: np.ndarray = raw[:, :dim].view(np.int8).astype(np.float32) * scale
+    return matrix
+
+
+def vector_of(blob: bytes, dim: int) -> np.ndarray:
+    """One stored vector; ValueError when the blob is not one of `dim` components."""
+    found = vectors_of(blob, dim)
+    if found is None:
+        raise ValueError(f"a stored vector of {len(blob)} bytes is not one of {dim} components")
+    vector: np.ndarray = found[0]
+    return vector
+
+
+def vector_matrix(blobs: Sequence[bytes], dim: int) -> np.ndarray:
+    """Stored vectors stacked into one (n, dim) matrix, decoded at once when all share one form."""
+    if not blobs:
+        return np.empty((0, dim), np.float32)
+    size = len(blobs[0])
+    found = vectors_of(b"".join(blobs), dim, len(blobs)) if all(len(b) == size for b in blobs) else None
+    return found if found is not None else np.stack([vector_of(b, dim) for b in blobs])
+
+
 def sentences_row(spans: Sequence[tuple[int, int]], vectors: np.ndarray) -> tuple[str, bytes]:
-    """(spans as JSON, vectors as float32 bytes) for storing."""
-    return json.dumps(spans), np.asarray(vectors, dtype=np.float32).tobytes()
+    """(spans as JSON, vectors as vector_blob's bytes) for storing."""
+    return json.dumps(spans), vector_blob(vectors)
 
 
 def sentences_of(rows: Iterable[Sequence[Any]], dim: int) -> SentenceRows:
@@ -31,9 +73,9 @@ def sentences_of(rows: Iterable[Sequence[Any]], dim: int) -> SentenceRows:
     found: SentenceRows = {}
     for pid, spans, blob in rows:
         pairs = [(int(a), int(b)) for a, b in json.loads(spans)]
-        vectors = np.frombuffer(blob, dtype=np.float32)
-        if vectors.size == len(pairs) * dim:
-            found[int(pid)] = (pairs, vectors.reshape(len(pairs), dim))
+        vectors = vectors_of(blob, dim, len(pairs)) if pairs else None
+        if vectors is not None:
+            found[int(pid)] = (pairs, vectors)
     return found
 
 

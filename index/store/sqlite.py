@@ -11,7 +11,7 @@ import numpy as np
 from ..clock import utc_stamp
 from ..models import Article, Passage, StoredArticle
 from ..when import Window
-from .rows import title_pattern
+from .rows import title_pattern, vector_blob
 from .schema import migrate
 from .sql import fts_match, placeholders as _placeholders, scope_clause, window_clause
 from .sqlite_entities import EntityRows
@@ -141,7 +141,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows):
                 for number, (text, vector) in enumerate(zip(article.paragraphs, vectors), start=1):
                     cursor = await self._db.execute(
                         "INSERT INTO passages (article_id, number, text, vector) VALUES (?, ?, ?, ?)",
-                        (article_id, number, text, np.asarray(vector, dtype=np.float32).tobytes()),
+                        (article_id, number, text, vector_blob(vector)),
                     )
                     ids.append(int(cursor.lastrowid or 0))
                 await self._bump_generation()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .rows import vector_matrix
 from .sql import placeholders
 
 BATCH = 20_000
@@ -48,7 +49,7 @@ def vectors_of(path: Path, ids: Sequence[int], dim: int) -> np.ndarray:
     """The stored vectors of `ids` (at most a few hundred), in the database's order."""
     with connect_ro(path) as db:
         rows = db.execute(f"SELECT vector FROM passages WHERE id IN ({placeholders(ids)})", [int(i) for i in ids]).fetchall()
-    return np.stack([np.frombuffer(r[0], dtype=np.float32, count=dim) for r in rows])
+    return vector_matrix([r[0] for r in rows], dim)
 
 
 def vector_batches(path: Path, dim: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -59,5 +60,5 @@ def vector_batches(path: Path, dim: int) -> Iterator[tuple[np.ndarray, np.ndarra
             "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, BATCH)
         ).fetchall():
             ids = np.array([r[0] for r in rows], dtype=np.int64)
-            yield ids, np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
+            yield ids, vector_matrix([r[1] for r in rows], dim)
             last = int(ids[-1])

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import numpy as np
 
-from .rows import sentences_of, sentences_row
+from .rows import sentences_of, sentences_row, vector_blob, vector_matrix, vector_of
 from .sql import placeholders
 from .sqlite_base import Connections
 
@@ -20,7 +20,7 @@ class VectorRows(Connections):
         rows = await self._reader.execute_fetchall(
             f"SELECT id, vector FROM passages WHERE id IN ({placeholders(ids)})", tuple(ids)
         )
-        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32, count=dim) for r in rows}
+        return {int(r[0]): vector_of(r[1], dim) for r in rows}
 
     async def vector_batches(self, dim: int, batch: int = 20000) -> AsyncIterator[tuple[np.ndarray, np.ndarray]]:
         """Every stored (ids, vectors), `batch` passages at a time in id order (never all in memory)."""
@@ -29,7 +29,7 @@ class VectorRows(Connections):
             "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
         )):
             ids = np.array([r[0] for r in rows], dtype=np.int64)
-            yield ids, np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
+            yield ids, vector_matrix([r[1] for r in rows], dim)
             last = int(ids[-1])
 
     async def vector_sample(self, dim: int, size: int, seed: int = 0) -> np.ndarray:
@@ -43,7 +43,7 @@ class VectorRows(Connections):
             for (blob,) in await self._db.execute_fetchall(
                 f"SELECT vector FROM passages WHERE id IN ({placeholders(chunk)})", tuple(chunk)
             ):
-                out[row] = np.frombuffer(blob, dtype=np.float32, count=dim)
+                out[row] = vector_of(blob, dim)
                 row += 1
         return out[:row]
 
@@ -72,7 +72,7 @@ class VectorRows(Connections):
         async with self._lock:
             await self._db.executemany(
                 "UPDATE passages SET vector = ? WHERE id = ?",
-                [(np.asarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors)],
+                [(vector_blob(v), int(i)) for i, v in zip(ids, vectors)],
             )
             await self._commit()
 

@@ -83,12 +83,13 @@ def test_newsdesk_bot_refuses_bad_shards_in_one_line(tmp_path, monkeypatch, caps
     monkeypatch.setenv("DISCORD_TOKEN", "x" * 24 + "." + "y" * 6 + "." + "z" * 27)
     monkeypatch.chdir(tmp_path)  # no .env from the checkout
     assert newsdesk(["bot", "--shards", "5-2", "--shard-count", "8"]) == 2
-    assert capsys.readouterr().err.splitlines()[-1] == "newsdesk bot: --shards 5-2: the range 5-2 runs backwards; write 2-5"
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        " CRITICAL bot: newsdesk bot stopped: --shards 5-2: the range 5-2 runs backwards; write 2-5")
     monkeypatch.setenv("NEWSDESK_SHARDS", "0-3")
     monkeypatch.setenv("NEWSDESK_SHARD_COUNT", "2")
     assert newsdesk(["bot"]) == 2
-    assert capsys.readouterr().err.splitlines()[-1] == (
-        "newsdesk bot: NEWSDESK_SHARDS=0-3 names shard 2, but NEWSDESK_SHARD_COUNT=2: shard ids run from 0 to 1")
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        " newsdesk bot stopped: NEWSDESK_SHARDS=0-3 names shard 2, but NEWSDESK_SHARD_COUNT=2: shard ids run from 0 to 1")
     with pytest.raises(SystemExit):
         newsdesk(["bot", "--shard-count", "many"])
     assert "argument --shard-count: invalid int value: 'many'" in capsys.readouterr().err

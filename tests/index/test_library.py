@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.config import Settings
@@ -200,3 +202,31 @@ async def test_identity_is_the_url_else_the_file(library: Library, tmp_path: Pat
     [duplicate] = await library.ingest_paths([copy])
     assert (duplicate.status, duplicate.reason) == ("duplicate", f"same text as article {duplicate.article_id}")
     assert len(await library.articles()) == 2
+
+
+class CountingEmbedder:
+    """The hash embedder, counting the texts it embeds (what the model would have to read)."""
+
+    def __init__(self) -> None:
+        self.inner = HashEmbedder()
+        self.dim, self.name, self.texts = self.inner.dim, self.inner.name, 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+
+async def test_a_one_sentence_passage_is_its_own_sentence_vector(settings: Settings) -> None:
+    """Only passages of several sentences need a second pass over their sentences."""
+    embedder = CountingEmbedder()
+    async with Library(settings, embedder=embedder) as lib:
+        await lib.ingest_articles([Article("Ferries", ("Northwind Ferries cancelled the crossings.",
+                                                        "The storm closed the port. Crews waited on the quay."),
+                                           source="Test")])
+        assert embedder.texts == 2 + 2  # two passages, then the two sentences of the second only
+        passages = await lib.passages(1, None)
+        stored = await lib.store.sentences_by_id([p.id for p in passages], embedder.dim)
+        one = stored[passages[0].id][1]
+        assert one.shape == (1, embedder.dim) and np.allclose(one[0], embedder.inner.embed([passages[0].text])[0], atol=0.01)
+        answer = await lib.ask("Who cancelled the crossings?")
+        assert not answer.refused and "Northwind Ferries" in answer.quotes[0].text

@@ -107,3 +107,41 @@ def test_cli_log_format_json_writes_the_ask_event(tmp_path: Path, monkeypatch: p
     events = [json.loads(line) for line in captured.err.splitlines() if '"newsdesk.events"' in line]
     assert [(e["command"], e["guild"], e["outcome"]) for e in events] == [("ask", "42", "refused")]
     assert "not found in the stored articles" in captured.out.lower() and TOKEN not in captured.err
+
+
+def test_an_uncaught_exception_is_one_json_record_with_the_token_redacted_and_status_1() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    script = ("import threading; from index.logs import setup_logging, log_uncaught_exceptions; "
+              f"setup_logging('INFO', 'json', secrets=[{TOKEN!r}]); log_uncaught_exceptions(); "
+              f"t = threading.Thread(target=lambda: 1 / 0, name='worker'); t.start(); t.join(); "
+              f"raise RuntimeError('failed with ' + {TOKEN!r})")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and TOKEN not in done.stderr
+    thread, crash = [json.loads(line) for line in done.stderr.splitlines()]
+    assert thread["message"] == "uncaught exception in thread worker: ZeroDivisionError: division by zero"
+    assert crash["level"] == "CRITICAL" and crash["message"] == f"uncaught exception, stopping: RuntimeError: failed with {REDACTED}"
+    assert "Traceback" in crash["exception"]
+
+
+async def test_the_event_loops_errors_are_one_record_each() -> None:
+    import asyncio
+
+    from index.logs import log_loop_exception
+
+    out = io.StringIO()
+    setup_logging("INFO", "json", secrets=[TOKEN], stream=out)
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(log_loop_exception)
+    try:
+        loop.call_soon(lambda: 1 / 0)
+        await asyncio.sleep(0.01)
+    finally:
+        loop.set_exception_handler(None)
+    [record] = [json.loads(line) for line in lines(out)]
+    assert record["level"] == "ERROR" and record["logger"] == "newsdesk.crash"
+    assert record["message"].startswith("Exception in callback ")
+    assert "ZeroDivisionError: division by zero" in record["message"] and "Traceback" in record["exception"]
