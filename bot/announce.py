@@ -1,20 +1,22 @@
-"""Announcing new feed articles: the text of an announcement and where each feed's go (no Discord calls)."""
+"""Announcing new feed articles: the text of an announcement, where each feed's may go, and moving
+the channels older versions kept in a file into the library (no Discord calls)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import os
 from pathlib import Path
 
 from discord.utils import escape_markdown
 
 from bot import render
+from index.library import Library
 from index.models import GLOBAL_SCOPE, Subscription, guild_scope
-from index.webingest import PollResult
+from index.webingest import PollResult, list_feeds, set_announce_channel
 
 log = logging.getLogger(__name__)
 ANNOUNCED = ("added", "replaced")
-FILE = "feed-announce.json"
+FILE = "feed-announce.json"  # where versions before the feeds table's announce_channel kept them
 
 
 def announcement(poll: PollResult) -> str | None:
@@ -37,52 +39,27 @@ def may_announce_in(feed: Subscription, channel_guild_id: int | None) -> bool:
     return channel_guild_id is not None and guild_scope(channel_guild_id) == feed.scope
 
 
-class AnnounceChannels:
-    """The channel chosen for each feed with `/feeds add announce:`, kept in a JSON file in home.
-
-    Read again whenever the file changed, so bot processes sharing one home (shards of one bot) see
-    the channel whichever process the feed was added in; written whole and renamed into place."""
-
-    def __init__(self, home: Path) -> None:
-        self.path = home / FILE
-        self._channels: dict[int, int] = {}
-        self._seen: tuple[int, int, int] | None = None  # the file's inode, mtime and size when read
-        self._refresh()
-
-    def _refresh(self) -> None:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            self._channels, self._seen = {}, None
-            return
-        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        if seen == self._seen:
-            return
-        self._seen = seen
-        try:
-            raw = json.loads(self.path.read_text())
-            self._channels = {int(feed): int(channel) for feed, channel in raw.items()}
-        except (ValueError, AttributeError) as exc:
-            log.warning("ignoring %s: %s", self.path, exc)
-            self._channels = {}
-
-    def get(self, feed_id: int) -> int | None:
-        self._refresh()
-        return self._channels.get(feed_id)
-
-    def set(self, feed_id: int, channel_id: int) -> None:
-        self._refresh()
-        self._channels[feed_id] = channel_id
-        self._save()
-
-    def drop(self, feed_id: int) -> None:
-        self._refresh()
-        if self._channels.pop(feed_id, None) is not None:
-            self._save()
-
-    def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(f"{FILE}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps({str(k): v for k, v in self._channels.items()}, indent=1) + "\n")
-        partial.replace(self.path)
-        self._refresh()
+async def move_announce_file(library: Library, home: Path) -> int:
+    """Move the per-feed channels an older Newsdesk kept in `home/feed-announce.json` into the library,
+    where every bot process on it sees them; how many were moved. The file is then renamed to
+    `feed-announce.json.moved`, so this happens once. A feed whose channel the library already has
+    keeps it; entries of feeds no longer followed are dropped."""
+    path = home / FILE
+    try:
+        raw = json.loads(path.read_text())
+        channels = {int(feed): int(channel) for feed, channel in raw.items()}
+    except FileNotFoundError:
+        return 0
+    except (OSError, ValueError, AttributeError, TypeError) as exc:
+        log.warning("cannot read %s (%s): its announce channels were not moved into the library", path, exc)
+        return 0
+    feeds = {feed.id: feed for feed in await list_feeds(library)}
+    moved = 0
+    for feed_id, channel in channels.items():
+        feed = feeds.get(feed_id)
+        if feed is not None and feed.announce_channel is None:
+            moved += await set_announce_channel(library, feed_id, channel)
+    with contextlib.suppress(FileNotFoundError):  # a process sharing this home moved it first
+        path.replace(path.with_name(FILE + ".moved"))
+    log.info("moved %d feed announce channel(s) from %s into the library", moved, path)
+    return moved

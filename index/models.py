@@ -181,6 +181,7 @@ class Subscription:
     added: str
     last_polled: str
     last_error: str
+    announce_channel: int | None = None  # the Discord channel its new articles are announced in, if chosen
 
 
 @dataclass(frozen=True)

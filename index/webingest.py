@@ -80,9 +80,10 @@ async def ingest_url(
 
 async def add_feed(
     lib: Library, url: str, scope: str, settings: FetchSettings, fetcher: Fetcher | None = None,
-    check: bool = True,
+    check: bool = True, announce_channel: int | None = None,
 ) -> Subscription:
-    """Subscribe `scope` to a feed; with `check`, fetch it once to make sure it is a feed."""
+    """Subscribe `scope` to a feed; with `check`, fetch it once to make sure it is a feed. Its new
+    articles are announced in `announce_channel` (a Discord channel id) when one is given."""
     url = check_url(url, settings)
     title = ""
     if check:
@@ -90,7 +91,7 @@ async def add_feed(
             page = await session.get(url, accept=FEED_TYPES)
         feed = await asyncio.to_thread(parse_feed, page.body, page.url)
         title = feed.title
-    return await lib.store.add_feed(url, scope, title, utc_stamp())
+    return await lib.store.add_feed(url, scope, title, utc_stamp(), announce_channel)
 
 
 async def get_feed(lib: Library, feed_id: int, scopes: Sequence[str] | None = None) -> Subscription | None:
@@ -107,6 +108,14 @@ async def list_feeds(lib: Library, scopes: Sequence[str] | None = None) -> list[
 async def remove_feed(lib: Library, feed_id: int, scopes: Sequence[str] | None = None) -> bool:
     """Unsubscribe; articles already taken from the feed stay. False if no such feed (in `scopes`)."""
     return await lib.store.remove_feed(feed_id, scopes)
+
+
+async def set_announce_channel(
+    lib: Library, feed_id: int, channel_id: int | None, scopes: Sequence[str] | None = None,
+) -> bool:
+    """Announce a feed's new articles in `channel_id` (None: nowhere chosen); kept in the library, so
+    every bot process on it sees the choice. False if no such feed (in `scopes`)."""
+    return await lib.store.set_feed_announce(feed_id, channel_id, scopes)
 
 
 # ---- polling ---------------------------------------------------------------------------

@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def feed_line(feed: Subscription, announce: int | None) -> str:
+def feed_line(feed: Subscription) -> str:
     """`[id] Title` <url>, when it was last polled, where it is announced, its last error."""
     title = escape_markdown(render.cut(feed.title or "untitled", 150))
     parts = [f"**[{feed.id}] {title}** <{feed.url}>", f"polled {feed.last_polled[:16] or 'not yet'}"]
-    if announce:
-        parts.append(f"announced in <#{announce}>")
+    if feed.announce_channel:
+        parts.append(f"announced in <#{feed.announce_channel}>")
     if feed.last_error:
         parts.append(f"last error: {escape_markdown(render.cut(feed.last_error, 200))}")
     return " · ".join(parts)
@@ -72,14 +72,13 @@ class Feeds(commands.GroupCog, group_name="feeds"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)  # fetches the feed once
         try:
-            feed = await add_feed(self.bot.library, url.strip(), self._scope(interaction), self.bot.fetch)
+            feed = await add_feed(self.bot.library, url.strip(), self._scope(interaction), self.bot.fetch,
+                                  announce_channel=announce.id if announce is not None else None)
         except RejectedInput as exc:
             event.outcome = "invalid"
             await interaction.edit_original_response(
                 content=render.cut(f"Could not follow <{exc.origin}>: {exc.reason}", render.MESSAGE_CHARS))
             return
-        if announce is not None:
-            self.bot.announce_channels.set(feed.id, announce.id)
         self.bot.poller.poll_soon([feed.id])
         where = f"; new articles are announced in <#{announce.id}>" if announce else ""
         title = escape_markdown(render.cut(feed.title or feed.url, 200))
@@ -95,7 +94,7 @@ class Feeds(commands.GroupCog, group_name="feeds"):
             if not feeds:
                 text = "This server follows no feeds. Add one with `/feeds add url:`."
             else:
-                lines = [feed_line(f, self.bot.announce_channels.get(f.id)) for f in feeds]
+                lines = [feed_line(f) for f in feeds]
                 text = "\n".join(lines) + f"\n\nPolled {self._schedule()}."
             await interaction.response.send_message(embed=render.notice_embed(text), ephemeral=True)
 
@@ -119,7 +118,6 @@ class Feeds(commands.GroupCog, group_name="feeds"):
                 f"This server follows no feed “{escape_markdown(render.cut(feed, 200))}”; see `/feeds list`.",
                 ephemeral=True)
             return
-        self.bot.announce_channels.drop(found.id)
         title = escape_markdown(render.cut(found.title or found.url, 200))
         await interaction.response.send_message(
             f"No longer following **{title}** (feed {found.id}); its articles stay.", ephemeral=True)

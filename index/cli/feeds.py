@@ -66,7 +66,9 @@ async def run_feeds(args: argparse.Namespace, settings: Settings, env: Mapping[s
             for feed in await list_feeds(lib, scopes):
                 error = f"  error: {feed.last_error}" if feed.last_error else ""
                 scope = f" ({feed.scope})" if feed.scope else ""
-                print(f"[{feed.id}] {feed.title or '-'}{scope}  {feed.url}  polled {feed.last_polled or 'never'}{error}")
+                channel = f"  announced in channel {feed.announce_channel}" if feed.announce_channel else ""
+                print(f"[{feed.id}] {feed.title or '-'}{scope}  {feed.url}  polled {feed.last_polled or 'never'}"
+                      f"{channel}{error}")
             return 0
         if args.feeds_command == "remove":
             if not await remove_feed(lib, args.feed_id, scopes):

@@ -173,18 +173,26 @@ async def _feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("backup")
 async def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store import pg_backup
     from ..store.sqlite_backup import backup
 
-    info = await asyncio.to_thread(backup, settings.home, Path(args.path))
+    if settings.database_url:  # PostgreSQL: the server's pg_dump
+        info = await pg_backup.backup(settings.database_url, settings.pg_bin, Path(args.path))
+    else:
+        info = await asyncio.to_thread(backup, settings.home, Path(args.path))
     print(f"backed up {info.articles} articles ({info.passages} passages) to {info.path}", file=sys.stderr)
     return 0
 
 
 @command("restore")
 async def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store import pg_backup
     from ..store.sqlite_backup import restore
 
-    info = await asyncio.to_thread(restore, settings.home, Path(args.path))
+    if settings.database_url:  # PostgreSQL: pg_restore into the library's database, in one transaction
+        info = await pg_backup.restore(settings.database_url, settings.pg_bin, Path(args.path), settings.home)
+    else:
+        info = await asyncio.to_thread(restore, settings.home, Path(args.path))
     async with Library(settings):  # migrates an older backup, rebuilds the FAISS index
         pass
     print(f"restored {info.articles} articles ({info.passages} passages) from {args.path}", file=sys.stderr)
@@ -309,9 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="list the 👍/👎 votes given to answers")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
-    p = sub.add_parser("backup", help="copy the database to PATH (safe while the bot runs)")
+    p = sub.add_parser("backup", help="copy the database to PATH (safe while the bot runs; PostgreSQL: pg_dump -Fc)")
     p.add_argument("path", help="backup file (or folder) to write")
-    p = sub.add_parser("restore", help="replace the database with a backup and rebuild the vector index")
+    p = sub.add_parser("restore", help="replace the database with a backup and rebuild the vector index "
+                       "(PostgreSQL: pg_restore)")
     p.add_argument("path", help="backup file made by `newsdesk backup`")
     p = sub.add_parser("migrate", help="copy the library into another store (PostgreSQL or SQLite) without re-embedding")
     p.add_argument("--to", required=True, metavar="URL_OR_FILE",

@@ -27,7 +27,7 @@ from ..errors import RejectedInput
 from ..fetch import FetchSettings, check_url
 from ..store.schema import MIGRATIONS
 from ..store.sqlite_inspect import feed_rows, integrity
-from .postgres import check_postgres
+from .postgres import check_backup_tools, check_postgres
 from .results import Check, fail, ok, warn
 from .vectors import check_vectors
 
@@ -186,17 +186,26 @@ def check_model(settings: Settings, factory: EmbedderFactory = default_factory) 
     return ok(name, f"{embedder.name} loads offline ({embedder.dim} dimensions)")
 
 
-def check_heartbeat(home: Path, now: float | None = None) -> Check:
-    """A running bot beats every minute while connected to Discord; a stale beat means it is not."""
-    name = "bot"
-    beat = health.last_beat(home)
+def check_heartbeat(home: Path, now: float | None = None, name: str = "") -> Check:
+    """A running bot beats every minute while connected to Discord; a stale beat means it is not.
+
+    `name` is the process the doctor's settings describe (health.process_name): its own heartbeat
+    decides; other processes beating in the same home are listed, never failing this one."""
+    label = "bot"
+    who = f"{name}: " if name else ""
+    when = time.time() if now is None else now
+    others = [f"{other or 'unnamed'} ({(when - beat) / 60:.0f} min ago)"
+              for other, beat in health.beating(home).items() if other != name]
+    also = f"; other bot processes with a heartbeat here: {', '.join(others)}" if others else ""
+    beat = health.last_beat(home, name)
     if beat is None:
-        return ok(name, "not running (no heartbeat)")
-    age = (time.time() if now is None else now) - beat
+        return ok(label, f"{who}not running (no heartbeat){also}")
+    age = when - beat
     if age > health.MAX_AGE:
-        return fail(name, f"the bot's last heartbeat is {age / 60:.0f} minute(s) old: it is stuck or cannot reach "
-                    "Discord", f"read its log; restart it. If it is stopped on purpose, delete {home / health.HEARTBEAT}")
-    return ok(name, f"connected to Discord ({age:.0f} s since its last heartbeat)")
+        return fail(label, f"{who}the bot's last heartbeat is {age / 60:.0f} minute(s) old: it is stuck or cannot reach "
+                    f"Discord{also}", "read its log; restart it. If it is stopped on purpose, delete "
+                    f"{home / health.heartbeat_file(name)}")
+    return ok(label, f"{who}connected to Discord ({age:.0f} s since its last heartbeat){also}")
 
 
 def check_metrics(settings: Settings) -> Check:
@@ -228,13 +237,16 @@ def run_checks(
     checks.append(check_folder(settings.home))
     if settings.database_url:  # the FAISS file in home is a per-process cache, rebuilt from the server
         checks.append(check_postgres(settings.database_url))
+        if checks[-1].level == "ok":
+            checks.append(check_backup_tools(settings.database_url, settings.pg_bin))
     else:
         checks.append(check_database(settings.database_path, quick))
         checks.append(check_vectors(settings.home, quick))
         with contextlib.suppress(ValueError):  # a bad NEWSDESK_FETCH_* is already reported by check_settings
             checks.append(check_feeds(settings.database_path, FetchSettings.from_env(merged)))
     checks.append(check_metrics(settings))
-    checks.append(check_heartbeat(settings.home))
+    checks.append(check_heartbeat(settings.home, name=health.process_name(
+        settings.instance, settings.shards, settings.shard_count)))
     if not quick:
         checks.append(check_model(settings, factory))
     return checks

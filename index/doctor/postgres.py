@@ -1,12 +1,13 @@
 """`newsdesk doctor` on a PostgreSQL library: the server answers, the schema is one this version
-knows, and how many passages it holds. Read-only; blocking (run from doctor's thread)."""
+knows, how many passages it holds, and whether `newsdesk backup` finds the server's tools.
+Read-only; blocking (run from doctor's thread)."""
 from __future__ import annotations
 
 import asyncio
 
 from ..config import without_password
 from ..store.pg_schema import MIGRATIONS
-from .results import Check, fail, ok
+from .results import Check, fail, ok, warn
 
 NAME = "database"
 
@@ -41,3 +42,20 @@ def check_postgres(url: str) -> Check:
     if version == 0:
         return ok(NAME, f"PostgreSQL at {shown} is reachable; the schema is made at first start")
     return ok(NAME, f"PostgreSQL at {shown}: schema {version}, {passages:,} passages")
+
+
+def check_backup_tools(url: str, pg_bin: str) -> Check:
+    """`newsdesk backup`/`restore` find pg_dump, pg_restore and psql of the server's version or newer."""
+    from ..store.pg_backup import tools_for
+    from ..store.sqlite_backup import BackupError
+
+    try:
+        folder = asyncio.run(tools_for(url, pg_bin))
+    except ImportError:
+        return warn("backup", "cannot check the backup tools without asyncpg", "pip install -c constraints.txt -e '.[postgres]'")
+    except BackupError as exc:
+        if str(exc).startswith("cannot reach"):
+            return warn("backup", "cannot check the backup tools: the server does not answer")
+        return warn("backup", f"`newsdesk backup` cannot run: {exc}",
+                    "install the PostgreSQL client tools of the server's version, or set NEWSDESK_PG_BIN")
+    return ok("backup", f"`newsdesk backup` uses pg_dump, pg_restore and psql in {folder}")

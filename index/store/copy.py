@@ -57,7 +57,7 @@ async def copy_library(
             progress(done, len(articles))
     feeds = await source.feeds(None)
     for feed in feeds:
-        copied = await target.add_feed(feed.url, feed.scope, feed.title, feed.added)
+        copied = await target.add_feed(feed.url, feed.scope, feed.title, feed.added, feed.announce_channel)
         await target.update_feed(copied.id, {"etag": feed.etag, "last_modified": feed.last_modified,
                                              "last_polled": feed.last_polled, "last_error": feed.last_error})
         for item in await source.feed_items(feed.id):

@@ -131,14 +131,16 @@ class RecordRows:
             *sql.args)
         return [dict(zip(VOTE_KEYS, r, strict=True)) for r in rows]
 
-    async def add_feed(self, url: str, scope: str, title: str, added: str) -> Subscription:
+    async def add_feed(
+        self, url: str, scope: str, title: str, added: str, announce_channel: int | None = None
+    ) -> Subscription:
         feed_id = await self._pool.fetchval(
-            "INSERT INTO feeds (url, scope, title, added) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT (scope, url) DO NOTHING RETURNING id", url, scope, title, added)
+            "INSERT INTO feeds (url, scope, title, added, announce_channel) VALUES ($1, $2, $3, $4, $5) "
+            "ON CONFLICT (scope, url) DO NOTHING RETURNING id", url, scope, title, added, announce_channel)
         if feed_id is None:
             existing = await self._pool.fetchval("SELECT id FROM feeds WHERE scope = $1 AND url = $2", scope, url)
             raise RejectedInput(url, f"already subscribed (feed {existing})")
-        return Subscription(int(feed_id), url, scope, title, "", "", added, "", "")
+        return Subscription(int(feed_id), url, scope, title, "", "", added, "", "", announce_channel)
 
     async def feeds(self, scopes: Sequence[str] | None) -> list[Subscription]:
         sql = Sql()
@@ -158,12 +160,28 @@ class RecordRows:
         assignments = ", ".join(f"{key} = {sql.arg(value)}" for key, value in values.items())
         await self._pool.execute(f"UPDATE feeds SET {assignments} WHERE id = {sql.arg(feed_id)}", *sql.args)
 
-    async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
-        # one UPDATE: a second claimer waits on the row lock, then finds the lease taken
+    async def set_feed_announce(self, feed_id: int, channel_id: int | None, scopes: Sequence[str] | None) -> bool:
+        sql = Sql()
         status = await self._pool.execute(
-            "UPDATE feeds SET leased_by = $1, lease_until = $2 WHERE id = $3 "
-            "AND (leased_by = '' OR leased_by = $1 OR lease_until < $4)", owner, until, feed_id, now)
+            f"UPDATE feeds SET announce_channel = {sql.arg(channel_id)} "
+            f"WHERE id = {sql.arg(feed_id)}{sql.scopes(scopes, 'scope')}", *sql.args)
         return bool(status) and not status.endswith(" 0")
+
+    async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
+        # The feed's row is locked with SKIP LOCKED: a second claimer at the same moment does not wait
+        # for the first, it skips the row and polls nothing. The lease's expiry outlives the
+        # transaction, so a process that dies while polling frees the feed once it runs out.
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "SELECT leased_by, lease_until FROM feeds WHERE id = $1 FOR UPDATE SKIP LOCKED", feed_id)
+            if row is None:  # no such feed, or another process is claiming it right now
+                return False
+            holder, expires = str(row[0]), str(row[1])
+            if holder not in ("", owner) and expires >= now:
+                return False  # another process's lease still runs
+            await conn.execute(
+                "UPDATE feeds SET leased_by = $1, lease_until = $2 WHERE id = $3", owner, until, feed_id)
+            return True
 
     async def release_feed(self, feed_id: int, owner: str) -> None:
         await self._pool.execute(

@@ -110,6 +110,11 @@ MIGRATIONS: list[str] = [
     -- every question, kept by each write: passages, and their tokens (passages per term: term_df)
     INSERT INTO meta (key, value) VALUES ('generation', '0'), ('passages', '0'), ('tokens', '0');
     """,
+    # 2: the Discord channel each feed's new articles are announced in (NULL: none chosen), kept with
+    #    the feed so every bot process on the library sees it, whatever its home folder
+    """
+    ALTER TABLE feeds ADD COLUMN announce_channel BIGINT;
+    """,
 ]
 
 

@@ -147,8 +147,11 @@ class Store(Protocol):
         """The latest votes of `scopes`, newest first."""
 
     # ---- feeds --------------------------------------------------------------------------
-    async def add_feed(self, url: str, scope: str, title: str, added: str) -> Subscription:
-        """Subscribe `scope` to a feed; RejectedInput when it already is."""
+    async def add_feed(
+        self, url: str, scope: str, title: str, added: str, announce_channel: int | None = None
+    ) -> Subscription:
+        """Subscribe `scope` to a feed (its new articles announced in `announce_channel`, if given);
+        RejectedInput when it already is."""
 
     async def feeds(self, scopes: Scopes) -> list[Subscription]:
         """Subscriptions of `scopes`, oldest first."""
@@ -159,9 +162,15 @@ class Store(Protocol):
     async def update_feed(self, feed_id: int, values: dict[str, str]) -> None:
         """Set a feed's title, etag, last_modified, last_polled or last_error (ValueError for others)."""
 
+    async def set_feed_announce(self, feed_id: int, channel_id: int | None, scopes: Scopes) -> bool:
+        """Choose the channel a feed's new articles are announced in (None: none); False when
+        `scopes` hold no such feed."""
+
     async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
         """Take a feed's polling lease for `owner` until `until` (ISO times); False while another
-        owner's lease runs. Of several processes on one library, one polls a feed at a time."""
+        owner's lease runs (or, on PostgreSQL, while another process is claiming it: the row is
+        locked FOR UPDATE SKIP LOCKED). Of several processes on one library, one polls a feed at a
+        time; a dead process's lease runs out at `until`."""
 
     async def release_feed(self, feed_id: int, owner: str) -> None:
         """Give back `owner`'s lease on a feed (another's is left alone)."""

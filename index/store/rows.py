@@ -13,9 +13,9 @@ from ..entities import SentenceEntities
 from ..models import Subscription
 from ..when import Window
 
-FEED_COLUMNS = "id, url, scope, title, etag, last_modified, added, last_polled, last_error"
-FEED_FIELDS = frozenset(FEED_COLUMNS.split(", ")) - {"id", "url", "scope", "added"}
-"""What `update_feed` may set."""
+FEED_COLUMNS = "id, url, scope, title, etag, last_modified, added, last_polled, last_error, announce_channel"
+FEED_FIELDS = frozenset(FEED_COLUMNS.split(", ")) - {"id", "url", "scope", "added", "announce_channel"}
+"""What `update_feed` may set (the announce channel has `set_feed_announce`)."""
 VOTE_KEYS = ("id", "created", "scope", "user_id", "question", "vote", "quotes", "answer_id")
 
 SentenceRows = dict[int, tuple[list[tuple[int, int]], np.ndarray]]
@@ -91,7 +91,9 @@ def entities_of(text: str) -> SentenceEntities:
 
 def subscription(row: Sequence[Any]) -> Subscription:
     """A feed read with FEED_COLUMNS."""
-    return Subscription(int(row[0]), *(str(value) for value in row[1:]))
+    url, scope, title, etag, last_modified, added, last_polled, last_error = (str(value) for value in row[1:9])
+    channel = None if row[9] is None else int(row[9])
+    return Subscription(int(row[0]), url, scope, title, etag, last_modified, added, last_polled, last_error, channel)
 
 
 def check_feed_fields(values: dict[str, str]) -> None:

@@ -132,6 +132,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feeds ADD COLUMN leased_by TEXT NOT NULL DEFAULT '';
     ALTER TABLE feeds ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
     """,
+    # 8: the Discord channel each feed's new articles are announced in (NULL: none chosen), kept with
+    #    the feed so every bot process on the library sees it, whatever its home folder
+    """
+    ALTER TABLE feeds ADD COLUMN announce_channel INTEGER;
+    """,
 ]
 
 

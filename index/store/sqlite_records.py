@@ -53,7 +53,9 @@ class RecordRows(Connections):
         rows = await self._reader.execute_fetchall(sql, (*params, limit))
         return [dict(zip(VOTE_KEYS, r)) for r in rows]
 
-    async def add_feed(self, url: str, scope: str, title: str, added: str) -> Subscription:
+    async def add_feed(
+        self, url: str, scope: str, title: str, added: str, announce_channel: int | None = None
+    ) -> Subscription:
         """Subscribe `scope` to `url`; RejectedInput when it already is."""
         async with self._lock:
             row = await (await self._db.execute(
@@ -62,10 +64,11 @@ class RecordRows(Connections):
             if row:
                 raise RejectedInput(url, f"already subscribed (feed {row[0]})")
             cursor = await self._db.execute(
-                "INSERT INTO feeds (url, scope, title, added) VALUES (?, ?, ?, ?)", (url, scope, title, added)
+                "INSERT INTO feeds (url, scope, title, added, announce_channel) VALUES (?, ?, ?, ?, ?)",
+                (url, scope, title, added, announce_channel),
             )
             await self._commit()
-        return Subscription(int(cursor.lastrowid or 0), url, scope, title, "", "", added, "", "")
+        return Subscription(int(cursor.lastrowid or 0), url, scope, title, "", "", added, "", "", announce_channel)
 
     async def feeds(self, scopes: Sequence[str] | None) -> list[Subscription]:
         """Subscriptions of `scopes` (None: every scope), oldest first."""
@@ -88,6 +91,16 @@ class RecordRows(Connections):
         async with self._lock:
             await self._db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed_id))
             await self._commit()
+
+    async def set_feed_announce(self, feed_id: int, channel_id: int | None, scopes: Sequence[str] | None) -> bool:
+        """Choose the channel the feed's new articles are announced in (None: none); False when no
+        such feed is in `scopes` (None: every scope)."""
+        where, params = scope_clause(scopes)
+        async with self._lock:
+            cursor = await self._db.execute(
+                f"UPDATE feeds SET announce_channel = ? WHERE id = ?{where}", (channel_id, feed_id, *params))
+            await self._commit()
+        return cursor.rowcount > 0
 
     async def claim_feed(self, feed_id: int, owner: str, now: str, until: str) -> bool:
         """Take the feed's polling lease for `owner` until `until`; False while another's runs."""

@@ -1,9 +1,14 @@
-"""Feed announcements without Discord: their text, where they may go, the per-feed channel file."""
+"""Feed announcements without Discord: their text, where they may go, moving an older version's
+per-feed channel file into the library."""
 from __future__ import annotations
 
-from bot.announce import AnnounceChannels, announcement, may_announce_in
+import json
+import logging
+
+from bot.announce import announcement, may_announce_in, move_announce_file
+from index.library import Library
 from index.models import GLOBAL_SCOPE, IngestResult
-from index.webingest import PollResult, Subscription
+from index.webingest import PollResult, Subscription, list_feeds
 
 
 def feed(scope: str = "guild:7", title: str = "Coastline *Courier*") -> Subscription:
@@ -28,22 +33,22 @@ def test_a_guild_feed_is_announced_only_in_its_guild() -> None:
     assert may_announce_in(feed(GLOBAL_SCOPE), 8)
 
 
-def test_announce_channels_survive_a_restart(tmp_path) -> None:
-    AnnounceChannels(tmp_path).set(3, 555)
-    again = AnnounceChannels(tmp_path)
-    assert again.get(3) == 555 and again.get(4) is None
-    again.drop(3)
-    assert AnnounceChannels(tmp_path).get(3) is None
-    (tmp_path / "feed-announce.json").write_text("not json")
-    assert AnnounceChannels(tmp_path).get(3) is None
+async def test_an_older_version_s_announce_file_is_moved_into_the_library_once(library: Library, caplog) -> None:
+    kept = await library.store.add_feed("https://a.example/rss", "guild:7", "", "2024-01-01T00:00:00")
+    chosen = await library.store.add_feed("https://b.example/rss", "guild:7", "", "2024-01-01T00:00:00", 999)
+    home = library.settings.home
+    (home / "feed-announce.json").write_text(json.dumps({str(kept.id): 555, str(chosen.id): 666, "77": 888}))
+    caplog.set_level(logging.INFO, logger="bot.announce")
+    assert await move_announce_file(library, home) == 1
+    channels = {f.id: f.announce_channel for f in await list_feeds(library)}
+    assert channels == {kept.id: 555, chosen.id: 999}  # a channel the library already has wins; feed 77 is gone
+    assert not (home / "feed-announce.json").exists() and (home / "feed-announce.json.moved").exists()
+    assert "moved 1 feed announce channel(s)" in caplog.text
+    assert await move_announce_file(library, home) == 0  # once: nothing is read again
 
 
-def test_processes_sharing_a_home_see_each_others_announce_channels(tmp_path) -> None:
-    first, second = AnnounceChannels(tmp_path), AnnounceChannels(tmp_path)
-    first.set(3, 555)
-    assert second.get(3) == 555  # the feed was added through the other process
-    second.set(4, 666)
-    assert first.get(4) == 666 and first.get(3) == 555
-    first.drop(3)
-    assert second.get(3) is None and second.get(4) == 666
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed-announce.json"]  # no partial files left
+async def test_an_unreadable_announce_file_is_left_in_place_and_reported(library: Library, caplog) -> None:
+    home = library.settings.home
+    (home / "feed-announce.json").write_text("not json")
+    assert await move_announce_file(library, home) == 0
+    assert (home / "feed-announce.json").exists() and "were not moved into the library" in caplog.text

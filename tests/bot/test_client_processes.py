@@ -1,8 +1,10 @@
 """Two bot processes' clients on one library folder, each on its own shard of the fake Discord: each
 receives only its guilds' events and answers there, the commands are pushed once, and a feed of a
-guild on the other process's shard is still announced in that guild's channel (through REST)."""
+guild on the other process's shard is still announced in that guild's channel (through REST), and each
+process keeps its own heartbeat in the shared home."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,6 +12,8 @@ import pytest
 
 from bot.client import COMMANDS_STAMP
 from bot.shards import Shards
+from index.doctor import run_checks
+from index.health import beating
 from tests.bot.chat import QUESTION, ask, description, mention
 from tests.bot.cogs.test_feeds import LOCAL, announcements, run
 from tests.fakediscord.harness import World, running_bot
@@ -87,3 +91,23 @@ async def test_a_feed_of_a_guild_on_the_other_shard_is_announced_through_rest(pa
     second_post = (await announcements(w, news, 2))[1]
     assert "Glacier retreat doubles" in second_post["content"]
     assert [repr(c) for c in w.fake.calls if c.path == f"/channels/{news}"][-1] == f"GET /channels/{news}"
+
+
+async def test_each_process_sharing_a_home_beats_into_its_own_heartbeat(pair: World) -> None:
+    w, [second] = pair, pair.others
+    home = w.bot.settings.home
+    while set(beating(home)) != {"shards-0-of-2", "shards-1-of-2"}:  # each writes its own once ready
+        await asyncio.sleep(0.02)
+    assert "bot.heartbeat" not in [p.name for p in home.iterdir()]
+
+    def doctor(shards: str) -> str:  # the health check of the container running these shards
+        env = {"NEWSDESK_HOME": str(home), "NEWSDESK_SHARDS": shards, "NEWSDESK_SHARD_COUNT": "2"}
+        [check] = [c for c in run_checks(env, dotenv=None, quick=True) if c.name == "bot"]
+        assert check.level == "ok", check
+        return check.detail
+
+    assert doctor("1").startswith("shards-1-of-2: connected to Discord")
+    await second.close()  # one process stops cleanly: only its heartbeat goes
+    assert set(beating(home)) == {"shards-0-of-2"}
+    assert doctor("1").startswith("shards-1-of-2: not running (no heartbeat)")
+    assert doctor("0").startswith("shards-0-of-2: connected to Discord")

@@ -1,7 +1,8 @@
 """Two `newsdesk bot` processes, `--shards 0 --shard-count 2` and `--shards 1 --shard-count 2`, each with its
 own home, on one PostgreSQL library, against the fake Discord (in this process) with a guild on each shard:
 each guild is answered by the process holding it, once; a guild's article stays in its guild across
-processes; the commands are pushed once; a feed polled by both is fetched and announced once."""
+processes; the commands are pushed once; a feed polled by both is fetched and announced once, in the
+channel kept with the feed in the database."""
 from __future__ import annotations
 
 import asyncio
@@ -18,6 +19,7 @@ import pytest
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.fetch import FetchSettings, parse_allow
+from index.health import beating
 from index.library import Library
 from index.models import guild_scope
 from index.webingest import add_feed
@@ -59,7 +61,7 @@ async def ready(bots: list[Bot], timeout: float = 90) -> None:
     """Until every bot wrote its heartbeat (it does once connected and ready)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not all((b.home / "bot.heartbeat").exists() for b in bots):
+    while not all(beating(b.home) for b in bots):
         for bot in bots:
             assert bot.process.returncode is None, f"a bot stopped:\n{bot.log()}"
         assert loop.time() < deadline, "\n\n".join(b.log() for b in bots)
@@ -112,9 +114,10 @@ async def test_two_bot_processes_on_one_database_share_the_guilds_between_them(
                                   "NEWSDESK_EMBEDDER": "hash", "NEWSDESK_ENTITIES": "lazy"}, dotenv=None)
     async with Library(settings, embedder=HashEmbedder()) as library:
         await library.ingest_paths([ROOT / "data"])
-        await add_feed(library, site.url("feed.rss"), guild_scope(int(there.id)), LOCAL)
-    news = there.channels["news"]
-    env = {"NEWSDESK_ANNOUNCE_CHANNEL": news}
+        # its announce channel is kept with the feed in the database: neither process's home holds it
+        news = there.channels["news"]
+        await add_feed(library, site.url("feed.rss"), guild_scope(int(there.id)), LOCAL, announce_channel=int(news))
+    env: dict[str, str] = {}
     bots = [await start(fake, tmp_path / "a", postgres_url, "0", env),
             await start(fake, tmp_path / "b", postgres_url, "1", env)]
     try:

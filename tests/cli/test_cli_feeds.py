@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from index.config import Settings
+from index.library import Library
+from index.webingest import set_announce_channel
 from tests.webfixtures import Site, site  # noqa: F401 (site is a fixture)
 
 
@@ -27,7 +29,12 @@ async def test_feeds_command_line(tmp_path: Path, site: Site, capsys: pytest.Cap
     assert await run("poll") == 0
     assert "added     [1] Glacier retreat doubles in a decade, survey finds" in capsys.readouterr().err
     assert await run("list", "--guild", "7") == 0
-    assert "[1] Nordic Science Wire (guild:7)" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "[1] Nordic Science Wire (guild:7)" in listed and "announced in" not in listed
+    async with Library(settings) as lib:  # the channel /feeds add announce: chose in Discord
+        assert await set_announce_channel(lib, 1, 1_187_654_321_098_765_432, ["guild:7"])
+    assert await run("list", "--guild", "7") == 0
+    assert "announced in channel 1187654321098765432" in capsys.readouterr().out
     assert await run("remove", "1", "--guild", "8") == 1
     assert await run("remove", "1") == 0
     assert await run("list") == 0

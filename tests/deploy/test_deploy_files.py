@@ -11,6 +11,7 @@ import yaml
 
 from index.config import Settings
 from index.fetch import FetchSettings
+from index.health import heartbeat_file, process_name
 from tests.conftest import ROOT
 
 DEPLOY = ROOT / "deploy"
@@ -240,14 +241,19 @@ def test_compose_offers_shard_replicas_sharing_the_data_volume_behind_a_profile(
     replicas = {name: s for name, s in compose["services"].items() if s.get("profiles") == ["shards"]}
     assert len(replicas) >= 2
     covered: list[int] = []
+    heartbeats = set()
     for service in replicas.values():
-        command = service["command"]
-        assert command[0] == "bot" and service["image"] == compose["services"]["newsdesk"]["image"]
-        assert "newsdesk-data:/data" in service["volumes"]  # one home: announce channels and the commands stamp
-        options = dict(zip(command[1::2], command[2::2]))
-        covered += parse_ids(options["--shards"])
-        assert int(options["--shard-count"]) == 4
+        assert service["command"] == ["bot"] and service["image"] == compose["services"]["newsdesk"]["image"]
+        assert "newsdesk-data:/data" in service["volumes"]  # one home: the commands stamp
+        env = service["environment"]
+        assert env["NEWSDESK_HOME"] == "/data"
+        covered += parse_ids(env["NEWSDESK_SHARDS"])
+        assert int(env["NEWSDESK_SHARD_COUNT"]) == 4
+        # settings, not options: the container's health check (doctor) reads this replica's heartbeat
+        settings = Settings.from_env({k: str(v) for k, v in env.items()}, dotenv=None)
+        heartbeats.add(heartbeat_file(process_name(settings.instance, settings.shards, settings.shard_count)))
     assert sorted(covered) == [0, 1, 2, 3]  # every shard run by exactly one replica
+    assert len(heartbeats) == len(replicas) and "bot.heartbeat" not in heartbeats  # one heartbeat each
     assert "--scale newsdesk=0" in (DEPLOY / "compose.yaml").read_text()
 
 

@@ -5,6 +5,7 @@ import asyncio
 import base64
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -194,6 +195,32 @@ def test_a_bot_whose_heartbeat_is_stale_is_reported(tmp_path: Path) -> None:
     assert "bot" in failures(checks(tmp_path, quick=True))  # the container health check sees it
 
 
+def test_each_bot_process_is_named_by_its_instance_or_its_shards() -> None:
+    assert health.process_name() == "" and health.heartbeat_file("") == "bot.heartbeat"  # one bot: as always
+    assert health.process_name(shards="0-1", shard_count=4) == "shards-0-1-of-4"
+    assert health.process_name(shards="1, 0", shard_count=4) == "shards-0-1-of-4"  # however it is written
+    assert health.process_name(shards="0,2,3", shard_count=4) == "shards-0+2-3-of-4"
+    assert health.process_name(shard_count=2) == "shards-0-1-of-2"  # every shard in one process
+    assert health.process_name("eu west/1", "0-1", 4) == "eu_west_1"  # NEWSDESK_INSTANCE wins
+    assert health.heartbeat_file("shards-0-1-of-4") == "bot.shards-0-1-of-4.heartbeat"
+
+
+def test_replicas_sharing_a_home_each_have_their_own_heartbeat(tmp_path: Path) -> None:
+    alive, stuck = "shards-0-1-of-4", "shards-2-3-of-4"
+    health.beat(tmp_path, now=time.time(), name=alive)
+    health.beat(tmp_path, now=time.time() - 600, name=stuck)
+    mine = checks(tmp_path, quick=True, NEWSDESK_SHARDS="0-1", NEWSDESK_SHARD_COUNT="4")["bot"]
+    assert mine.level == "ok" and mine.detail.startswith(f"{alive}: connected to Discord")
+    assert f"other bot processes with a heartbeat here: {stuck} (10 min ago)" in mine.detail
+    theirs = checks(tmp_path, quick=True, NEWSDESK_SHARDS="2-3", NEWSDESK_SHARD_COUNT="4")["bot"]
+    assert theirs.level == "fail" and theirs.detail.startswith(f"{stuck}: the bot's last heartbeat is 10 minute(s)")
+    assert str(tmp_path / f"bot.{stuck}.heartbeat") in theirs.fix
+    named = checks(tmp_path, quick=True, NEWSDESK_INSTANCE="eu-1")["bot"]
+    assert named.level == "ok" and named.detail.startswith("eu-1: not running (no heartbeat)")
+    health.clear(tmp_path, name=stuck)  # a clean stop removes only that process's file
+    assert set(health.beating(tmp_path)) == {alive}
+
+
 async def test_the_heartbeat_task_beats_while_ready_and_clears_when_stopped(tmp_path: Path) -> None:
     task = asyncio.create_task(health.heartbeat(tmp_path, lambda: True, every=0.01))
     while health.last_beat(tmp_path) is None:
@@ -247,3 +274,21 @@ def test_a_postgresql_library_is_checked_on_its_server(tmp_path: Path, postgres_
     [database] = [c for c in doctor.run_checks(unreachable, dotenv=None, quick=True) if c.name == "database"]
     assert database.level == "fail" and "cannot reach PostgreSQL at postgresql://newsdesk:***@127.0.0.1:9" in database.detail
     assert "pw@" not in database.detail
+
+
+def test_doctor_on_a_postgresql_library_finds_the_backup_tools_or_says_what_is_missing(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = checks(tmp_path, quick=True, NEWSDESK_DATABASE_URL=postgres_url)
+    assert not failures(found), failures(found)
+    assert found["backup"].level == "ok" and "uses pg_dump, pg_restore and psql in" in found["backup"].detail
+    nowhere = tmp_path / "nowhere"
+    unusable = checks(tmp_path, quick=True, NEWSDESK_DATABASE_URL=postgres_url, NEWSDESK_PG_BIN=str(nowhere))["backup"]
+    assert unusable.level == "warn" and f"{nowhere} (NEWSDESK_PG_BIN) has no pg_dump" in unusable.detail
+    assert "NEWSDESK_PG_BIN" in unusable.fix
+    monkeypatch.chdir(tmp_path)
+    for key, value in env_for(tmp_path / "home", NEWSDESK_DATABASE_URL=postgres_url).items():
+        monkeypatch.setenv(key, value)
+    assert main(["doctor", "--quick"]) == 0  # the container health check, on a PostgreSQL library
+    shown = capsys.readouterr().out
+    assert "database: PostgreSQL at" in shown and "backup: `newsdesk backup` uses pg_dump" in shown

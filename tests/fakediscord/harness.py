@@ -79,7 +79,7 @@ async def running_bot(home: Path, monkeypatch: Any, env: Mapping[str, str] | Non
             more = await stack.enter_async_context(Library(settings, embedder=HashEmbedder()))
             world.others.append(newsdesk_bot(more, settings, fetch, plan, guild_ready_timeout=0.05))
         try:
-            for started in (bot, *world.others):  # one after the other: one process id writes the heartbeat
+            for started in (bot, *world.others):  # one after the other
                 world.tasks.append(asyncio.create_task(started.start(settings.discord_token)))
                 await asyncio.wait_for(_ready(started, world.tasks[-1]), 15)
             yield world

@@ -206,6 +206,28 @@ class RecordContract:
         assert await store.remove_feed(feed.id, None) and not await store.remove_feed(feed.id, None)
         assert await store.feed_items(feed.id) == []
 
+    async def test_a_feed_s_announce_channel_is_kept_and_seen_by_another_process(
+        self, store: Store, reopen: Reopen
+    ) -> None:
+        snowflake = 1_187_654_321_098_765_432  # Discord ids need 64 bits
+        plain = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
+        chosen = await store.add_feed("https://example.org/atom", A, "", "2023-06-01T00:00:00", snowflake)
+        assert plain.announce_channel is None and chosen.announce_channel == snowflake
+        other = await reopen()
+        try:
+            assert {f.id: f.announce_channel for f in await other.feeds((A,))} == {plain.id: None, chosen.id: snowflake}
+            assert await other.set_feed_announce(plain.id, 42, (A,))
+            assert not await other.set_feed_announce(chosen.id, 43, (B,))  # not guild B's feed
+            await store.update_feed(chosen.id, {"last_error": "timed out"})  # other columns leave it alone
+            assert {f.id: f.announce_channel for f in await store.feeds((A,))} == {plain.id: 42, chosen.id: snowflake}
+            assert await store.set_feed_announce(chosen.id, None, None)
+            assert [f.announce_channel for f in await other.feeds(None)] == [42, None]
+            with pytest.raises(ValueError, match="announce_channel"):
+                await store.update_feed(plain.id, {"announce_channel": "7"})
+            assert await store.remove_feed(plain.id, None) and not await store.set_feed_announce(plain.id, 1, None)
+        finally:
+            await other.close()
+
     async def test_one_process_at_a_time_holds_a_feed_s_lease(self, store: Store, reopen: Reopen) -> None:
         feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
         other = await reopen()
@@ -221,6 +243,35 @@ class RecordContract:
             assert await store.claim_feed(feed.id, "one", "2023-06-01T10:24:00", "2023-06-01T10:39:00")
         finally:
             await other.close()
+
+    async def test_two_processes_claiming_at_once_never_both_get_a_feed(self, store: Store, reopen: Reopen) -> None:
+        feeds = [await store.add_feed(f"https://example.org/{n}.rss", A, "", "2023-06-01T00:00:00") for n in range(12)]
+        other = await reopen()
+
+        async def claim_all(claimer: Store, owner: str, minute: int) -> set[int]:
+            now, until = f"2023-06-01T10:{minute:02d}:00", f"2023-06-01T10:{minute + 15:02d}:00"
+            return {f.id for f in feeds if await claimer.claim_feed(f.id, owner, now, until)}
+
+        try:
+            for minute in range(5):  # both go through every feed at the same moment, five times
+                one, two = await asyncio.gather(claim_all(store, "one", minute), claim_all(other, "two", minute))
+                assert not one & two and one | two == {f.id for f in feeds}, (minute, one, two)
+                for feed in feeds:
+                    await store.release_feed(feed.id, "one")
+                    await other.release_feed(feed.id, "two")
+        finally:
+            await other.close()
+
+    async def test_a_dead_process_s_lease_runs_out_and_the_feed_is_claimable(self, store: Store, reopen: Reopen) -> None:
+        feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
+        other = await reopen()
+        try:
+            assert await other.claim_feed(feed.id, "dead", "2023-06-01T10:00:00", "2023-06-01T10:15:00")
+        finally:
+            await other.close()  # it dies without giving the lease back
+        assert not await store.claim_feed(feed.id, "alive", "2023-06-01T10:14:59", "2023-06-01T10:29:59")
+        assert await store.claim_feed(feed.id, "alive", "2023-06-01T10:15:01", "2023-06-01T10:30:01")
+        assert not await store.claim_feed(9_999, "alive", "2023-06-01T10:16:00", "2023-06-01T10:31:00")  # no such feed
 
     async def test_meta_values_are_kept(self, store: Store) -> None:
         assert await store.get_meta("embedder", "none") == "none"

@@ -28,7 +28,8 @@ async def stocked(home: Path) -> None:
         [zebra] = await lib.ingest_articles([ZEBRAS], "guild:7")
         answer = await lib.ask(QUESTION)
         await lib.record_feedback(QUESTION, 1, answer.quotes, user_id="42", scope="guild:7")
-        feed = await lib.store.add_feed("https://example.org/rss", "guild:7", "Example", "2023-06-01T00:00:00")
+        feed = await lib.store.add_feed("https://example.org/rss", "guild:7", "Example", "2023-06-01T00:00:00",
+                                        announce_channel=1_234_567_890_123_456_789)
         await lib.store.record_feed_item(feed.id, FeedItemRecord("g1", "https://example.org/z", zebra.article_id,
                                                                  "added", ""), "2023-06-01T00:00:00")
 
@@ -55,8 +56,10 @@ async def test_a_library_copied_to_postgresql_and_back_answers_the_same(tmp_path
     [item] = await target.feed_items(feed.id)
     [zebra] = await target.articles(("guild:7",))
     assert item.article_id == zebra.id and feed.title == "Example"
+    assert feed.announce_channel == 1_234_567_890_123_456_789  # where its articles are announced comes along
     back = await SQLiteStore.open(tmp_path / "back" / "newsdesk.sqlite3")
     await copy_library(target, back, dim)
+    assert [f.announce_channel for f in await back.feeds(None)] == [1_234_567_890_123_456_789]
     for store in (source, target, back):
         await store.close()
     for settings in (settings_for(tmp_path / "pg", NEWSDESK_DATABASE_URL=postgres_url), settings_for(tmp_path / "back")):

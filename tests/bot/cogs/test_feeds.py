@@ -3,14 +3,15 @@ local news site on 127.0.0.1 (allowed by NEWSDESK_FETCH_ALLOW where a test needs
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from bot.cogs.feeds import feed_choice, feed_line
-from index.webingest import Subscription
-from tests.fakediscord.harness import World, running_bot
+from index.webingest import Subscription, add_feed
+from tests.fakediscord.harness import World, restart, running_bot
 from tests.fakediscord.server import EPHEMERAL
 from tests.webfixtures import EXTRA_ITEM, Site, site  # noqa: F401 (site is a fixture)
 
@@ -149,6 +150,34 @@ async def test_the_schedule_polls_feeds_and_announces_new_items_pinging_no_one(
                 assert call.body["allowed_mentions"]["parse"] == [], call
 
 
+async def test_a_feed_s_announce_channel_is_kept_in_the_library_not_in_the_home_folder(
+    local: World, site: Site
+) -> None:
+    news = local.guild.channels["news"]
+    await run(local, local.admin, local.channel, "feeds add", url=site.url("feed.rss"), announce=news)
+    await announcements(local, news)
+    [feed] = await local.library.store.feeds(None)
+    assert feed.announce_channel == int(news)  # what another process on this library reads
+    assert not (local.library.settings.home / "feed-announce.json").exists()
+    site.extra_items.append(EXTRA_ITEM.format(base=site.base))
+    await restart(local)
+    await local.bot.poller.poll()
+    assert "Glacier retreat doubles" in (await announcements(local, news, 2))[1]["content"]
+
+
+async def test_an_older_version_s_announce_file_is_moved_into_the_library_on_start(local: World, site: Site) -> None:
+    feed = await add_feed(local.library, site.url("feed.rss"), f"guild:{local.guild.id}", local.bot.fetch)
+    news = local.guild.channels["news"]
+    home = local.library.settings.home
+    (home / "feed-announce.json").write_text(json.dumps({str(feed.id): int(news)}))  # as versions before kept it
+    await restart(local)
+    assert f"announced in <#{news}>" in text(await run(local, local.reader, local.channel, "feeds list"))
+    assert not (home / "feed-announce.json").exists()
+    await local.bot.poller.poll()
+    [posted] = await announcements(local, news)
+    assert BRIDGE in posted["content"]
+
+
 async def test_the_announce_setting_never_carries_a_guild_feed_into_another_guild(local: World, site: Site) -> None:
     local.bot.settings = dataclasses.replace(local.bot.settings, announce_channel=int(local.other_channel))
     await run(local, local.admin, local.channel, "feeds add", url=site.url("feed.rss"))
@@ -218,11 +247,11 @@ async def test_date_words_count_from_when_the_question_was_asked(world: World) -
 
 def test_a_feed_line_shows_its_id_title_polling_channel_and_error() -> None:
     feed = Subscription(3, "https://c.example/rss", "guild:7", "Coastline *Courier*", "", "", "",
-                        "2024-03-05T09:00:11+00:00", "HTTP status 404 Not Found")
-    assert feed_line(feed, 555) == ("**[3] Coastline \\*Courier\\*** <https://c.example/rss> · polled 2024-03-05T09:00"
+                        "2024-03-05T09:00:11+00:00", "HTTP status 404 Not Found", announce_channel=555)
+    assert feed_line(feed) == ("**[3] Coastline \\*Courier\\*** <https://c.example/rss> · polled 2024-03-05T09:00"
                                     " · announced in <#555> · last error: HTTP status 404 Not Found")
     new = Subscription(4, "https://w.example/a", "guild:7", "", "", "", "", "", "")
-    assert feed_line(new, None) == "**[4] untitled** <https://w.example/a> · polled not yet"
+    assert feed_line(new) == "**[4] untitled** <https://w.example/a> · polled not yet"
 
 
 def test_a_feed_choice_fits_discord_and_is_the_feed_id() -> None:
