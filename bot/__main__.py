@@ -39,7 +39,7 @@ async def run(settings: Settings, embedder: Embedder | None = None, fetch: Fetch
     """Open the library and the metrics endpoint (when configured), then the bot (on `shards`, when
     given) inside them; all are closed on the way out (also on SIGTERM)."""
     from bot.client import newsdesk_bot
-    from index import memory, metrics
+    from index import health, memory, metrics
     from index.library import Library
 
     asyncio.get_running_loop().set_exception_handler(log_loop_exception)
@@ -47,7 +47,9 @@ async def run(settings: Settings, embedder: Embedder | None = None, fetch: Fetch
         await metrics.watch_library(library)
         async with newsdesk_bot(library, settings, fetch, shards, **options) as bot, memory.settling():
             _close_on_sigterm(bot)
+            health.starting(settings.home, name=bot.process_name)  # doctor's grace until the first beat
             await bot.start(settings.discord_token)
+        health.clear(settings.home, bot.process_name)  # stopped on purpose; a failed start keeps its record
 
 
 def _close_on_sigterm(bot: Any) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 HEARTBEAT = "bot.heartbeat"  # the file of an unnamed process: the one bot of its home
 EVERY = 60.0  # seconds between beats
 MAX_AGE = 300.0  # older than this, doctor reports the bot as not responding
+GRACE = 120.0  # seconds a started bot may take to reach Discord before doctor counts it as failing
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.+-]+")
 _NAMED = re.compile(r"^bot\.(.+)\.heartbeat$")
 
@@ -71,9 +72,38 @@ def beat(home: Path, now: float | None = None, name: str = "") -> None:
     os.replace(tmp, path)
 
 
+def started_file(name: str = "") -> str:
+    """The file saying when the bot process `name` started (before it reaches Discord)."""
+    return heartbeat_file(name).removesuffix(".heartbeat") + ".started"
+
+
+def starting(home: Path, now: float | None = None, name: str = "") -> None:
+    """Record that the bot process `name` starts now: until its first beat, doctor gives it GRACE
+    seconds, then counts a bot that never reached Discord as failing. A start after one that never
+    reached Discord keeps the first one's time, so a crash loop at login is not healthy for long."""
+    earlier, beat = started_at(home, name), last_beat(home, name)
+    if earlier is not None and (beat is None or beat < earlier):
+        return
+    path = home / started_file(name)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"time": time.time() if now is None else now, "pid": os.getpid(), "name": name}))
+    os.replace(tmp, path)
+
+
+def started_at(home: Path, name: str = "") -> float | None:
+    """When the bot process `name` last started (epoch seconds), None when it never did here."""
+    try:
+        return float(json.loads((home / started_file(name)).read_text())["time"])
+    except OSError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        return 0.0
+
+
 def clear(home: Path, name: str = "") -> None:
-    """Remove this process's heartbeat (it stopped on purpose); other processes' stay."""
+    """Remove this process's heartbeat and start record (it stopped on purpose); other processes' stay."""
     (home / heartbeat_file(name)).unlink(missing_ok=True)
+    (home / started_file(name)).unlink(missing_ok=True)
 
 
 def last_beat(home: Path, name: str = "") -> float | None:

@@ -186,11 +186,14 @@ def check_model(settings: Settings, factory: EmbedderFactory = default_factory) 
     return ok(name, f"{embedder.name} loads offline ({embedder.dim} dimensions)")
 
 
-def check_heartbeat(home: Path, now: float | None = None, name: str = "") -> Check:
+def check_heartbeat(home: Path, now: float | None = None, name: str = "", token: bool = False) -> Check:
     """A running bot beats every minute while connected to Discord; a stale beat means it is not.
 
     `name` is the process the doctor's settings describe (health.process_name): its own heartbeat
-    decides; other processes beating in the same home are listed, never failing this one."""
+    decides; other processes beating in the same home are listed, never failing this one. With a
+    `token` (a bot is meant to run here), a bot that started more than health.GRACE seconds ago and
+    never reached Discord fails (restarts after failed logins keep the first start's time), and no
+    bot at all is a warning."""
     label = "bot"
     who = f"{name}: " if name else ""
     when = time.time() if now is None else now
@@ -199,13 +202,28 @@ def check_heartbeat(home: Path, now: float | None = None, name: str = "") -> Che
     also = f"; other bot processes with a heartbeat here: {', '.join(others)}" if others else ""
     beat = health.last_beat(home, name)
     if beat is None:
-        return ok(label, f"{who}not running (no heartbeat){also}")
+        return _no_beat(home, when, name, token, also)
     age = when - beat
     if age > health.MAX_AGE:
         return fail(label, f"{who}the bot's last heartbeat is {age / 60:.0f} minute(s) old: it is stuck or cannot reach "
                     f"Discord{also}", "read its log; restart it. If it is stopped on purpose, delete "
                     f"{home / health.heartbeat_file(name)}")
     return ok(label, f"{who}connected to Discord ({age:.0f} s since its last heartbeat){also}")
+
+
+def _no_beat(home: Path, now: float, name: str, token: bool, also: str) -> Check:
+    """The bot check of a process that has no heartbeat yet."""
+    label, who = "bot", f"{name}: " if name else ""
+    started = health.started_at(home, name)
+    if started is not None and now - started <= health.GRACE:
+        return ok(label, f"{who}starting ({now - started:.0f} s ago), not connected to Discord yet{also}")
+    if not token:
+        return ok(label, f"{who}not running (no heartbeat){also}")
+    if started is not None:
+        return fail(label, f"{who}started {(now - started) / 60:.0f} minute(s) ago and never reached Discord{also}",
+                    "read its log: the line 'newsdesk bot stopped: ...' says why (a rejected token, Discord unreachable)")
+    return warn(label, f"{who}DISCORD_TOKEN is set but no bot has started here (no heartbeat){also}",
+                "start it (newsdesk bot, or the service)")
 
 
 def check_metrics(settings: Settings) -> Check:
@@ -246,7 +264,7 @@ def run_checks(
             checks.append(check_feeds(settings.database_path, FetchSettings.from_env(merged)))
     checks.append(check_metrics(settings))
     checks.append(check_heartbeat(settings.home, name=health.process_name(
-        settings.instance, settings.shards, settings.shard_count)))
+        settings.instance, settings.shards, settings.shard_count), token=bool(settings.discord_token)))
     if not quick:
         checks.append(check_model(settings, factory))
     return checks

@@ -126,3 +126,8 @@ def test_an_unreachable_discord_stops_the_process_with_one_json_record_and_a_non
     assert len(stops) == 1, records
     assert stops[0]["level"] == "CRITICAL" and "cannot reach Discord (ClientConnectorError" in stops[0]["message"]
     assert "exception" not in stops[0]  # the reason is the record; no 75-line traceback
+    from index import doctor, health  # the container health check: starting, then failing after the grace
+    assert health.started_at(tmp_path) is not None and health.last_beat(tmp_path) is None
+    grace_later = health.started_at(tmp_path) + health.GRACE + 60  # type: ignore[operator]
+    late = doctor.check_heartbeat(tmp_path, now=grace_later, token=True)
+    assert late.level == "fail" and late.detail == "started 3 minute(s) ago and never reached Discord"

@@ -216,7 +216,7 @@ def test_replicas_sharing_a_home_each_have_their_own_heartbeat(tmp_path: Path) -
     assert theirs.level == "fail" and theirs.detail.startswith(f"{stuck}: the bot's last heartbeat is 10 minute(s)")
     assert str(tmp_path / f"bot.{stuck}.heartbeat") in theirs.fix
     named = checks(tmp_path, quick=True, NEWSDESK_INSTANCE="eu-1")["bot"]
-    assert named.level == "ok" and named.detail.startswith("eu-1: not running (no heartbeat)")
+    assert named.level == "warn" and named.detail.startswith("eu-1: DISCORD_TOKEN is set but no bot has started here")
     health.clear(tmp_path, name=stuck)  # a clean stop removes only that process's file
     assert set(health.beating(tmp_path)) == {alive}
 
@@ -292,3 +292,23 @@ def test_doctor_on_a_postgresql_library_finds_the_backup_tools_or_says_what_is_m
     assert main(["doctor", "--quick"]) == 0  # the container health check, on a PostgreSQL library
     shown = capsys.readouterr().out
     assert "database: PostgreSQL at" in shown and "backup: `newsdesk backup` uses pg_dump" in shown
+
+
+def test_with_a_token_a_bot_that_never_reaches_discord_is_unhealthy_after_its_grace(tmp_path: Path) -> None:
+    """docker ps must not show healthy while the bot crash-loops on login (issue 17)."""
+    assert doctor.check_heartbeat(tmp_path, token=False).detail == "not running (no heartbeat)"
+    nobody = doctor.check_heartbeat(tmp_path, token=True)
+    assert nobody.level == "warn" and nobody.detail == "DISCORD_TOKEN is set but no bot has started here (no heartbeat)"
+    health.starting(tmp_path, now=1_000_000.0)
+    health.starting(tmp_path, now=1_000_000.0 + 20)  # restarted after a failed login: the first start counts
+    starting = doctor.check_heartbeat(tmp_path, now=1_000_000.0 + 30, token=True)
+    assert starting.level == "ok" and starting.detail == "starting (30 s ago), not connected to Discord yet"
+    late = doctor.check_heartbeat(tmp_path, now=1_000_000.0 + health.GRACE + 180, token=True)
+    assert late.level == "fail" and late.detail == "started 5 minute(s) ago and never reached Discord"
+    assert "newsdesk bot stopped" in late.fix
+    health.beat(tmp_path, now=1_000_000.0 + 200)
+    assert doctor.check_heartbeat(tmp_path, now=1_000_000.0 + 230, token=True).level == "ok"
+    health.starting(tmp_path, now=1_000_000.0 + 300)  # a start after one that connected is a new start
+    assert health.started_at(tmp_path) == 1_000_000.0 + 300
+    health.clear(tmp_path)
+    assert not list(tmp_path.iterdir())  # a clean stop leaves neither file
