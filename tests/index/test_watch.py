@@ -13,6 +13,7 @@ from index.errors import BadQuestion
 from index.library import Library
 from index.models import Article, guild_scope
 from tests.conftest import settings_for
+from tests.webfixtures import Site, site  # noqa: F401 (site is a fixture)
 
 A, B = guild_scope(1), guild_scope(2)
 QUESTION = "How many suspension cables did the engineers replace on the harbour bridge?"
@@ -138,3 +139,17 @@ async def test_a_failing_check_never_fails_the_ingest(lib: Library, monkeypatch:
 
     monkeypatch.setattr(watch, "matches", broken)
     assert (await lib.ingest_articles([BRIDGE], A))[0].status == "added"
+
+
+async def test_a_feed_poll_s_new_articles_are_asked_too(lib: Library, site: Site) -> None:
+    from index.fetch import FetchSettings, parse_allow
+    from index.webingest import add_feed, poll_feeds
+
+    local = FetchSettings(allow_networks=parse_allow("127.0.0.1/32")[1], timeout=5)
+    here = await watch.add(lib, "How many suspension cables did the engineers replace?", A, "100", "7", "ada")
+    await watch.add(lib, "How many suspension cables did the engineers replace?", B, "200", "8", "bob")
+    await add_feed(lib, site.url("feed.rss"), A, local)
+    await poll_feeds(lib, local)
+    due = await watch.due(lib)
+    assert due and {d.watch.id for d in due} == {here.id}
+    assert "Harbour bridge reopens after repairs" in {d.answer.quotes[0].title for d in due}
