@@ -18,6 +18,7 @@ from bot.poller import FeedPoller
 from bot.ratelimit import RateLimiter
 from bot.shards import Shards, format_ids, syncs_commands
 from bot.threads import ThreadMemory
+from bot.watcher import WatchPoster
 from index.config import Settings
 from index.fetch import FetchSettings
 from index.health import heartbeat, heartbeat_file, process_name
@@ -62,13 +63,14 @@ class NewsdeskBot(commands.Bot):
         self.threads = ThreadMemory()
         self.fetch = fetch or FetchSettings()
         self.poller = FeedPoller(library, self.fetch, settings.feed_poll_minutes, self.announce)
+        self.watch_poster = WatchPoster(library, self)
         self._heartbeat: asyncio.Task[None] | None = None
         self.tree.error(self._on_app_command_error)
         self.shard_plan = shards
         self.synced: bool | None = None  # True when this start pushed commands to Discord
 
     async def setup_hook(self) -> None:
-        from bot.cogs import admin, articles, feeds, questions
+        from bot.cogs import admin, articles, feeds, questions, watch
         from bot.views import AnswerButton
 
         self.add_dynamic_items(AnswerButton)  # answers' buttons, also on messages from before a restart
@@ -76,13 +78,16 @@ class NewsdeskBot(commands.Bot):
         await self.add_cog(articles.Articles(self))
         await self.add_cog(admin.Admin(self))
         await self.add_cog(feeds.Feeds(self))
+        await self.add_cog(watch.Watch(self))
         await move_announce_file(self.library, self.settings.home)  # from a version that kept them in a file
         await self.warm_up()
         await self.sync_commands()
         self.poller.start(self.wait_until_ready)
+        self.watch_poster.start(self.wait_until_ready)
 
     async def close(self) -> None:
         await self.poller.stop()
+        await self.watch_poster.stop()
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):

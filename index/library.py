@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import answer_log, entities, readers
+from . import answer_log, entities, readers, watch
 from .answer import compose, leans_on_person, refusal
 from .clean import normalize_line
 from .config import Settings
@@ -87,6 +87,8 @@ class Library(VectorIndexKeeping):
         self.store: Store
         self.vectors: FaissStore
         self.embedder: _LockedEmbedder
+        self.watch_listeners: list[Callable[[Sequence[watch.WatchHit]], Awaitable[None]]] = []
+        """Told the standing questions' answers each ingest recorded (index.watch; the bot posts them)."""
 
     async def __aenter__(self) -> Library:
         self.settings.home.mkdir(parents=True, exist_ok=True)
@@ -131,7 +133,15 @@ class Library(VectorIndexKeeping):
                     progress(min(start + EMBED_BATCH_ARTICLES, len(articles)), len(articles))
             await self._resize_vectors()
             await self._save_vectors()
+        await self._ask_standing_questions(results)
         return results
+
+    async def _ask_standing_questions(self, results: Sequence[IngestResult]) -> None:
+        """Record what the articles just stored answer of the standing questions; tell the listeners."""
+        stored = [r.article_id for r in results if r.status in ("added", "replaced")]
+        hits = await watch.check_ingested(self, stored) if stored else []
+        for listener in self.watch_listeners if hits else ():
+            await listener(hits)
 
     async def _ingest_batch(self, batch: Sequence[Article], scope: str) -> list[IngestResult]:
         todo: list[tuple[Article, str, int | None]] = []

@@ -193,3 +193,27 @@ class FeedItemRecord:
     article_id: int | None
     status: str
     reason: str
+
+
+@dataclass(frozen=True)
+class StandingQuestion:
+    """A question a guild keeps asking of every newly stored article (index.watch): who set it, where."""
+
+    id: int
+    scope: str  # the guild's scope; its answers come from the articles this scope may read
+    channel_id: str  # where its answers are posted ("" for none)
+    user_id: str  # who set it ("" from the command line)
+    user_name: str
+    question: str
+    created: str
+
+
+@dataclass(frozen=True)
+class WatchAnswerRecord:
+    """An answer a new article gave to a standing question, recorded once per (question, article)."""
+
+    watch_id: int
+    article: str  # the article's scope and identity key: a replaced version is the same article
+    article_id: int
+    answer: str  # the Answer's JSON
+    created: str

@@ -22,7 +22,7 @@ from ..logs import log_uncaught_exceptions, setup_logging
 from ..models import GLOBAL_SCOPE, IngestResult, guild_of, read_scopes
 from ..progress import ProgressBar
 from ..render import answer_json, answer_text, article_line
-from . import feeds as cli_feeds
+from . import feeds as cli_feeds, watch as cli_watch
 
 NOW_HELP = "the day questions are asked on (YYYY-MM-DD): \"this week\" or \"in March\" count from it (default: today)"
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -60,6 +60,8 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     scope = scopes_for(args.guild)[-1]
     bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
     async with Library(settings) as lib:
+        answered: list[int] = []
+        lib.watch_listeners.append(lambda hits: _count(answered, len(hits)))
         try:
             results = await lib.ingest_paths(paths, scope, progress=bar)
         finally:
@@ -69,7 +71,13 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             results += await cli_feeds.ingest_urls(lib, urls, scope, fetch_settings())
     missing = [p for p in paths if not p.exists()]
     _print_results(results, args.quiet)
+    if sum(answered) and not args.quiet:
+        print(f"standing questions: {sum(answered)} new answer(s), posted by the bot", file=sys.stderr)
     return 1 if missing or any(r.status == "rejected" for r in results) else 0
+
+
+async def _count(counts: list[int], count: int) -> None:
+    counts.append(count)
 
 
 def scopes_for(guild: str | None) -> tuple[str, ...]:
@@ -284,6 +292,7 @@ async def _eval_news(args: argparse.Namespace, settings: Settings, folder: Path)
 
 
 COMMANDS["feeds"] = cli_feeds.run_feeds
+COMMANDS["watch"] = cli_watch.run_watch
 
 
 def add_plugins(sub: argparse._SubParsersAction[Any]) -> None:
@@ -336,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     cli_feeds.add_parsers(sub)
+    cli_watch.add_parsers(sub)
     add_plugins(sub)
     return parser
 

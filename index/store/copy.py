@@ -1,7 +1,8 @@
 """Copy a whole library from one store to another (SQLite to PostgreSQL and back) without
 re-embedding: articles with their passages and vectors, sentence vectors, entities, feeds with
-their items, votes and the library's settings. Answers kept for buttons are not copied (a button
-on an older answer then says it is too old), and votes lose their link to them."""
+their items, votes, standing questions and the library's settings. Answers kept for buttons are not
+copied (a button on an older answer then says it is too old), and votes lose their link to them;
+standing questions' answers not yet posted are not copied either."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -24,6 +25,7 @@ class Copied:
     passages: int
     feeds: int
     votes: int
+    watches: int = 0
 
 
 async def copy_library(
@@ -68,4 +70,7 @@ async def copy_library(
     for vote in reversed(votes):  # oldest first, as they were given
         await target.add_vote(vote["created"], vote["scope"], vote["user_id"], vote["question"], vote["vote"],
                               vote["quotes"], None)  # the store's quotes are JSON text already
-    return Copied(len(articles), passages, len(feeds), len(votes))
+    watches = await source.watches(None)
+    for kept in watches:  # oldest first, as they were set; the source kept each scope within its limit
+        await target.add_watch(kept, len(watches) + 1)
+    return Copied(len(articles), passages, len(feeds), len(votes), len(watches))

@@ -115,6 +115,29 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE feeds ADD COLUMN announce_channel BIGINT;
     """,
+    # 3: standing questions (index.watch) and the answers new articles gave them (SQLite's version 9)
+    """
+    CREATE TABLE watches (
+        id BIGSERIAL PRIMARY KEY,
+        scope TEXT NOT NULL DEFAULT '',
+        channel_id TEXT NOT NULL DEFAULT '',
+        user_id TEXT NOT NULL DEFAULT '',
+        user_name TEXT NOT NULL DEFAULT '',
+        question TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX watches_scope ON watches (scope);
+    CREATE TABLE watch_answers (
+        watch_id BIGINT NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        article TEXT NOT NULL,
+        article_id BIGINT NOT NULL,
+        answer TEXT NOT NULL,
+        created TEXT NOT NULL,
+        posted TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (watch_id, article)
+    );
+    CREATE INDEX watch_answers_due ON watch_answers (posted, created);
+    """,
 ]
 
 

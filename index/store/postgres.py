@@ -22,6 +22,7 @@ from . import tokens
 from .pg_rows import RecordRows, VectorRows
 from .pg_schema import migrate
 from .pg_sql import Sql
+from .pg_watch import WatchRows
 from .rows import title_pattern
 
 K1, B = 1.2, 0.75  # FTS5's bm25() defaults
@@ -64,7 +65,7 @@ async def _count_in(conn: asyncpg.Connection, passages: list[tuple[Counter[str],
     await conn.execute(_BUMP, sign * sum(length for _, length in passages), "tokens")
 
 
-class PostgresStore(VectorRows, RecordRows):
+class PostgresStore(VectorRows, RecordRows, WatchRows):
     """One PostgreSQL database, reached through a pool; every write is one transaction.
 
     Counts (scopes, articles, passages, terms) are cached per write generation, read on each use:

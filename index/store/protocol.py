@@ -14,7 +14,15 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from ..entities import SentenceEntities
-from ..models import Article, FeedItemRecord, Passage, StoredArticle, Subscription
+from ..models import (
+    Article,
+    FeedItemRecord,
+    Passage,
+    StandingQuestion,
+    StoredArticle,
+    Subscription,
+    WatchAnswerRecord,
+)
 from ..when import Window
 from .rows import SentenceRows
 
@@ -180,3 +188,23 @@ class Store(Protocol):
 
     async def record_feed_item(self, feed_id: int, item: FeedItemRecord, seen: str) -> None:
         """Record (or replace) what became of one feed item."""
+
+    # ---- standing questions (index.watch) -------------------------------------------------
+    async def add_watch(self, watch: StandingQuestion, limit: int) -> int:
+        """Store a standing question (its id ignored); its id, or 0 when its scope holds `limit` already."""
+
+    async def watches(self, scopes: Scopes) -> list[StandingQuestion]:
+        """Standing questions of `scopes`, oldest first."""
+
+    async def remove_watch(self, watch_id: int, scopes: Scopes) -> bool:
+        """Remove a standing question and its recorded answers; False when `scopes` hold no such question."""
+
+    async def add_watch_answer(self, answer: WatchAnswerRecord) -> bool:
+        """Record an answer to post; False when its question and article have one already (or the question is gone)."""
+
+    async def watch_answers_due(self, limit: int) -> list[WatchAnswerRecord]:
+        """Recorded answers not posted yet, oldest first (every scope)."""
+
+    async def claim_watch_answer(self, watch_id: int, article: str, posted: str) -> bool:
+        """Mark an answer posted at `posted`; False when another process already did. Of several
+        processes draining the answers due, one posts each."""

@@ -137,6 +137,30 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE feeds ADD COLUMN announce_channel INTEGER;
     """,
+    # 9: standing questions (index.watch) and the answers new articles gave them, one per question
+    #    and article (its scope and identity key), posted once: `posted` is set by the process that posts it
+    """
+    CREATE TABLE watches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        scope TEXT NOT NULL DEFAULT '',
+        channel_id TEXT NOT NULL DEFAULT '',
+        user_id TEXT NOT NULL DEFAULT '',
+        user_name TEXT NOT NULL DEFAULT '',
+        question TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX watches_scope ON watches (scope);
+    CREATE TABLE watch_answers (
+        watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        article TEXT NOT NULL,
+        article_id INTEGER NOT NULL,
+        answer TEXT NOT NULL,
+        created TEXT NOT NULL,
+        posted TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (watch_id, article)
+    );
+    CREATE INDEX watch_answers_due ON watch_answers (posted, created);
+    """,
 ]
 
 

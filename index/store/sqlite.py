@@ -17,6 +17,7 @@ from .sql import fts_match, placeholders as _placeholders, scope_clause, window_
 from .sqlite_entities import EntityRows
 from .sqlite_records import RecordRows
 from .sqlite_vectors import VectorRows
+from .sqlite_watch import WatchRows
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
     "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin"
@@ -29,7 +30,7 @@ def _article(row: Sequence[Any]) -> StoredArticle:
     return StoredArticle(*row)
 
 
-class SQLiteStore(VectorRows, EntityRows, RecordRows):
+class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows):
     """One SQLite database file (WAL); every write is one transaction. Implements `Store`."""
 
     def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection | None = None) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from index.errors import RejectedInput
-from index.models import Article, FeedItemRecord
+from index.models import Article, FeedItemRecord, StandingQuestion, WatchAnswerRecord
 from index.store import Store
 from index.when import Window
 
@@ -280,6 +280,52 @@ class RecordContract:
         assert await store.get_meta("embedder") == "onnx"
 
 
+def standing(question: str, scope: str = A, user: str = "u1") -> StandingQuestion:
+    return StandingQuestion(0, scope, "500", user, f"name-{user}", question, "2023-06-01T00:00:00")
+
+
+def answered(watch_id: int, article: str, created: str = "2023-06-02T00:00:00") -> WatchAnswerRecord:
+    return WatchAnswerRecord(watch_id, article, 7, '{"question": "q?"}', created)
+
+
+class WatchContract:
+    """Standing questions: at most `limit` per scope, their answers recorded once and posted once."""
+
+    async def test_standing_questions_are_kept_per_scope_up_to_the_limit(self, store: Store) -> None:
+        first = await store.add_watch(standing("Who won?"), 2)
+        second = await store.add_watch(standing("Who lost?", user="u2"), 2)
+        assert first and second and first != second
+        assert await store.add_watch(standing("One more?"), 2) == 0  # the scope is full
+        assert await store.add_watch(standing("Elsewhere?", scope=B), 2)  # another guild is not
+        found = await store.watches((A,))
+        assert [(w.id, w.question, w.user_id, w.user_name, w.channel_id) for w in found] == [
+            (first, "Who won?", "u1", "name-u1", "500"), (second, "Who lost?", "u2", "name-u2", "500")]
+        assert len(await store.watches(None)) == 3
+        assert await store.remove_watch(first, (A,)) and not await store.remove_watch(first, (A,))
+        assert await store.add_watch(standing("Room again?"), 2)
+
+    async def test_an_answer_is_recorded_once_and_claimed_once(self, store: Store, reopen: Reopen) -> None:
+        watch = await store.add_watch(standing("Who won?"), 5)
+        assert await store.add_watch_answer(answered(watch, "guild:1|https://example.org/a"))
+        assert not await store.add_watch_answer(answered(watch, "guild:1|https://example.org/a", "2023-06-03"))
+        assert not await store.add_watch_answer(answered(watch + 1000, "x"))  # no such question
+        assert await store.add_watch_answer(answered(watch, "guild:1|https://example.org/b", "2023-06-03"))
+        due = await store.watch_answers_due(10)
+        assert [(d.watch_id, d.article, d.article_id, d.answer) for d in due] == [
+            (watch, "guild:1|https://example.org/a", 7, '{"question": "q?"}'),
+            (watch, "guild:1|https://example.org/b", 7, '{"question": "q?"}')]
+        other = await reopen()
+        try:
+            assert await store.claim_watch_answer(watch, due[0].article, "2023-06-04")
+            assert not await other.claim_watch_answer(watch, due[0].article, "2023-06-04")
+        finally:
+            await other.close()
+        assert [d.article for d in await store.watch_answers_due(10)] == [due[1].article]
+        assert not await store.add_watch_answer(answered(watch, due[0].article))  # posted stays posted
+        assert await store.remove_watch(watch, None)
+        assert await store.watch_answers_due(10) == []  # a removed question's answers go with it
+
+
 class IsolationContract:
     """What guild A stored, guild B's reads never see; the global scope ("") is seen by both."""
 
@@ -320,6 +366,9 @@ class IsolationContract:
         feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")
         assert await store.feeds((B,)) == [] and [f.id for f in await store.feeds((A,))] == [feed.id]
         assert not await store.remove_feed(feed.id, (B,)) and len(await store.feeds(None)) == 1
+        watch = await store.add_watch(standing("Who won?"), 5)
+        assert await store.watches((B, "")) == [] and [w.id for w in await store.watches((A,))] == [watch]
+        assert not await store.remove_watch(watch, (B, "")) and len(await store.watches(None)) == 1
 
 
 class TransactionContract:
@@ -361,6 +410,6 @@ class TransactionContract:
             await again.close()
 
 
-class StoreContract(ArticleContract, SearchContract, VectorContract, RecordContract, IsolationContract,
-                    TransactionContract):
+class StoreContract(ArticleContract, SearchContract, VectorContract, RecordContract, WatchContract,
+                    IsolationContract, TransactionContract):
     """Every part of the contract: what a backend's test class inherits."""

@@ -11,7 +11,7 @@ import pytest
 from index.embed import HashEmbedder
 from index.errors import NewsdeskError
 from index.library import Library
-from index.models import Article, FeedItemRecord
+from index.models import Article, FeedItemRecord, StandingQuestion
 from index.readers import partition, read_path
 from index.store import SQLiteStore
 from index.store.copy import copy_library
@@ -32,6 +32,8 @@ async def stocked(home: Path) -> None:
                                         announce_channel=1_234_567_890_123_456_789)
         await lib.store.record_feed_item(feed.id, FeedItemRecord("g1", "https://example.org/z", zebra.article_id,
                                                                  "added", ""), "2023-06-01T00:00:00")
+        await lib.store.add_watch(StandingQuestion(0, "guild:7", "500", "42", "ada", "Where did the zebras cross?",
+                                                   "2023-06-01T00:00:00"), 25)
 
 
 async def answers(lib: Library) -> list[tuple[int, str]]:
@@ -49,7 +51,9 @@ async def test_a_library_copied_to_postgresql_and_back_answers_the_same(tmp_path
     source = await SQLiteStore.open(tmp_path / "sqlite" / "newsdesk.sqlite3")
     target = await PostgresStore.open(postgres_url)
     copied = await copy_library(source, target, dim)
-    assert (copied.articles, copied.feeds, copied.votes) == (2, 1, 1)
+    assert (copied.articles, copied.feeds, copied.votes, copied.watches) == (2, 1, 1, 1)
+    [kept] = await target.watches(("guild:7",))
+    assert (kept.question, kept.channel_id, kept.user_id, kept.user_name) == ("Where did the zebras cross?", "500", "42", "ada")
     with pytest.raises(NewsdeskError, match="already holds 2 articles"):
         await copy_library(source, target, dim)
     [feed] = await target.feeds(("guild:7",))
