@@ -18,6 +18,7 @@ from typing import Any
 from bench import report
 from bench.data import BBC, ROOT, SQUAD
 from bench.ingest import part_ingest
+from bench.stream_import import part_stream
 from index.config import VECTORS_FILE
 
 BACKENDS = ("onnx", "torch")
@@ -316,7 +317,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small samples, one run, no 1M index")
     parser.add_argument("--runs", type=int, help="runs per measurement (default 3, quick 1)")
-    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss scale postgres mixed cli squad ingest")
+    parser.add_argument("--only", nargs="*", help="parts to run: embedding library faiss scale postgres mixed cli squad ingest stream")
     parser.add_argument("--articles", type=int, help="BBC articles for the library part (default all, quick 100)")
     parser.add_argument("--keep", type=Path, help="keep the scale part's data folders here (and reuse them)")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/BENCHMARKS.md alone")
@@ -333,6 +334,7 @@ def main() -> None:
         "cli": ("4. One-shot `newsdesk ask`", lambda: part_cli(runs)),
         "squad": ("5. Retrieval quality: SQuAD v1.1 dev", lambda: part_squad(args.quick)),
         "ingest": ("2e. The whole BBC import against the plain encoder", lambda: part_ingest(args.quick)),
+        "stream": ("2g. A 1 GB JSON Lines file imported streamed", lambda: part_stream(args.quick)),
     }
     command = "python -m bench " + " ".join(sys.argv[1:])
     info = report.machine()

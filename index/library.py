@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +36,11 @@ log = logging.getLogger(__name__)
 EMBED_BATCH_ARTICLES = 32
 Progress = Callable[[int, int], None]
 """Told (done, total) articles of an import after each batch."""
+
+
+def _take(items: Iterator[readers.ReadItem], n: int) -> list[readers.ReadItem]:
+    """The next `n` items (fewer at the end): reading, run in a thread."""
+    return list(itertools.islice(items, n))
 
 
 def content_hash(article: Article) -> str:
@@ -193,17 +199,33 @@ class Library(VectorIndexKeeping):
     async def ingest_paths(
         self, paths: Sequence[Path], scope: str = GLOBAL_SCOPE, progress: Progress | None = None
     ) -> list[IngestResult]:
-        """Read files and folders of articles and store them; each bad file is one rejection."""
-        articles: list[Article] = []
-        rejected: list[IngestResult] = []
-        for path in readers.iter_files(paths):
-            try:
-                found, bad = readers.partition(await asyncio.to_thread(readers.read_path, path))
-            except RejectedInput as exc:
-                found, bad = [], [exc]
-            articles += found
-            rejected += [IngestResult.rejected(exc.origin, exc.reason) for exc in bad]
-        return rejected + await self.ingest_articles(articles, scope, progress)
+        """Read files and folders of articles and store them; each bad file (or line) is one rejection."""
+        return [r async for batch in self.ingest_stream(paths, scope, progress) for r in batch]
+
+    async def ingest_stream(
+        self, paths: Sequence[Path], scope: str = GLOBAL_SCOPE, progress: Progress | None = None
+    ) -> AsyncIterator[list[IngestResult]]:
+        """Store the articles of files and folders as they are read, EMBED_BATCH_ARTICLES at a time,
+        yielding each batch's results: memory holds a batch (and a .jsonl cleaning window), never
+        the files, whatever their size. Stored articles are found unchanged before any embedding,
+        so running an interrupted import again skips what it stored. `progress(done, total)` counts
+        items (articles and rejected lines) against `readers.count_items`.
+        """
+        total = await asyncio.to_thread(readers.count_items, paths) if progress else 0
+        items = readers.iter_items(paths)
+        done = 0
+        async with self.write_lock:
+            while batch := await asyncio.to_thread(_take, items, EMBED_BATCH_ARTICLES):
+                articles, bad = readers.partition(batch)
+                results = [IngestResult.rejected(exc.origin, exc.reason) for exc in bad]
+                results += await self._ingest_batch(articles, scope) if articles else []
+                done += len(batch)
+                if progress:
+                    progress(done, max(total, done))
+                await self._ask_standing_questions(results)  # each batch as stored (it takes no write lock)
+                yield results
+            await self._resize_vectors()
+            await self._save_vectors()
 
     async def ingest_bytes(self, name: str, data: bytes, scope: str = GLOBAL_SCOPE) -> list[IngestResult]:
         """Store the articles in an uploaded file (by its name's suffix)."""

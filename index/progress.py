@@ -35,6 +35,13 @@ class ProgressBar:
         self.stream.flush()
         self.drawn = True
 
+    def clear(self) -> None:
+        """Wipe the bar's line, so a message can be printed there (the next call redraws it)."""
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.drawn = False
+
     def close(self) -> None:
         if self.drawn:
             self.stream.write("\n")

@@ -36,21 +36,24 @@ def command(name: str) -> Callable[[Command], Command]:
     return register
 
 
-def _print_results(results: Sequence[IngestResult], quiet: bool) -> None:
+def _print_lines(results: Sequence[IngestResult], quiet: bool) -> None:
     for r in results:
         if r.status == "rejected":
             print(f"rejected  {r.origin}: {r.reason}", file=sys.stderr)
         elif not quiet:
             detail = f" ({r.passages} passages)" if r.passages else f" ({r.reason})" if r.reason else ""
             print(f"{r.status:<9} [{r.article_id}] {r.title}{detail}  <- {r.origin}", file=sys.stderr)
-    counts = Counter(r.status for r in results)
+
+
+def _print_summary(counts: Counter[str], dropped: Counter[str], quiet: bool) -> None:
+    """The statuses' counts, then what cleaning dropped and why (not with --quiet)."""
     if not quiet or counts["rejected"]:
         statuses = ("added", "unchanged", "replaced", "duplicate", "rejected")
         summary = ", ".join(f"{counts[s]} {s}" for s in statuses if counts[s] or s != "duplicate")
         print(f"ingest: {summary}", file=sys.stderr)
-    dropped = dropped_summary(dropped_in(results))
-    if dropped and not quiet:
-        print(f"ingest: {dropped}", file=sys.stderr)
+    said = dropped_summary(dropped)
+    if said and not quiet:
+        print(f"ingest: {said}", file=sys.stderr)
 
 
 @command("ingest")
@@ -59,21 +62,31 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     paths = [Path(p) for p in args.paths if not cli_feeds.is_url(p)]
     scope = scopes_for(args.guild)[-1]
     bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
+    counts: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
     async with Library(settings) as lib:
         answered: list[int] = []
         lib.watch_listeners.append(lambda hits: _count(answered, len(hits)))
         try:
-            results = await lib.ingest_paths(paths, scope, progress=bar)
+            async for batch in lib.ingest_stream(paths, scope, progress=bar):  # printed as stored
+                if bar:
+                    bar.clear()
+                _print_lines(batch, args.quiet)
+                counts.update(r.status for r in batch)
+                dropped.update(dropped_in(batch))
         finally:
             if bar:
                 bar.close()
         if urls:
-            results += await cli_feeds.ingest_urls(lib, urls, scope, fetch_settings())
+            fetched = await cli_feeds.ingest_urls(lib, urls, scope, fetch_settings())
+            _print_lines(fetched, args.quiet)
+            counts.update(r.status for r in fetched)
+            dropped.update(dropped_in(fetched))
     missing = [p for p in paths if not p.exists()]
-    _print_results(results, args.quiet)
+    _print_summary(counts, dropped, args.quiet)
     if sum(answered) and not args.quiet:
         print(f"standing questions: {sum(answered)} new answer(s), posted by the bot", file=sys.stderr)
-    return 1 if missing or any(r.status == "rejected" for r in results) else 0
+    return 1 if missing or counts["rejected"] else 0
 
 
 async def _count(counts: list[int], count: int) -> None:

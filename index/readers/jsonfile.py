@@ -8,11 +8,21 @@ list of objects, or `{"articles": [...]}`.
 
 One bad object never stops the others: it is returned in the list as a `RejectedInput`
 (not raised) whose origin names the file and line (`feed.jsonl:12`) or item (`dump.json:item 3`).
+
+A `.jsonl` file of any size is streamed (`stream_jsonl`): read a line at a time and cleaned in
+windows of at most REPEAT_WINDOW_ARTICLES articles (and REPEAT_WINDOW_BYTES of lines), so memory
+holds one window, never the file. The lines one source repeats in 5+ articles
+(`boilerplate.repeated`) are found within each window: a file up to a window long is cleaned
+exactly as a whole; in a longer one a site's furniture is caught in every window holding 5 of
+that source's articles. The windows depend only on the file, so a re-run cleans every article the
+same way and finds it unchanged (an interrupted import resumes).
 """
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
 
 from ..boilerplate import clean_articles
 from ..clean import decode, normalize_line, normalize_text, split_paragraphs
@@ -92,27 +102,87 @@ def _one(obj: Any, origin: str) -> Article | RejectedInput:
         return exc
 
 
-def parse_jsonl(data: bytes, origin: str) -> list[Article | RejectedInput]:
-    """The objects of a .jsonl file (one per line, blank lines skipped) as read, before cleaning."""
-    items: list[Article | RejectedInput] = []
-    for number, line in enumerate(decode(data, origin).splitlines(), start=1):
-        if not line.strip():
+REPEAT_WINDOW_ARTICLES = 2000
+REPEAT_WINDOW_BYTES = 32 * 1024 * 1024
+"""A window of a streamed .jsonl file: cleaned together, so its repeated lines are found."""
+
+
+def _line_text(raw: bytes, first: bool) -> str:
+    """One line's text: UTF-8 (a BOM on the first line), else cp1252/Latin-1, as `clean.decode` does."""
+    try:
+        return raw.decode("utf-8-sig" if first else "utf-8")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+
+def _refuse_binary(stream: BinaryIO, origin: str) -> None:
+    """Binary content is refused whole, as `clean.decode` refuses a read file (by its first 8 KiB)."""
+    head = stream.read(8192)
+    stream.seek(0)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut at the end of the sample
+            head = head[: exc.start]
+    if head.strip():
+        decode(head, origin)
+
+
+def iter_jsonl(stream: BinaryIO, origin: str) -> Iterator[Article | RejectedInput]:
+    """The objects of a .jsonl stream (one per line, blank lines skipped) as read, before cleaning.
+
+    A line at a time: memory holds one line. A file with no JSON line at all, or binary content,
+    is one RejectedInput for the file, raised.
+    """
+    _refuse_binary(stream, origin)
+    found = False
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
             continue
+        found = True
         where = f"{origin}:{number}"
         try:
-            obj = json.loads(line)
+            obj = json.loads(_line_text(raw, number == 1))
         except json.JSONDecodeError as exc:
-            items.append(RejectedInput(where, f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            yield RejectedInput(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
             continue
-        items.append(_one(obj, where))
-    if not items:
+        yield _one(obj, where)
+    if not found:
         raise RejectedInput(origin, "no JSON lines found")
-    return items
+
+
+def cleaned_windows(items: Iterable[Article | RejectedInput]) -> Iterator[Article | RejectedInput]:
+    """`clean_articles` over consecutive windows of `items` (see the module's note), in order."""
+    window: list[Article | RejectedInput] = []
+    size = 0
+    for item in items:
+        window.append(item)
+        if isinstance(item, Article):
+            size += sum(len(p) for p in item.paragraphs) + len(item.title)
+        if len(window) >= REPEAT_WINDOW_ARTICLES or size >= REPEAT_WINDOW_BYTES:
+            yield from clean_articles(window)
+            window, size = [], 0
+    yield from clean_articles(window)
+
+
+def stream_jsonl(stream: BinaryIO, origin: str) -> Iterator[Article | RejectedInput]:
+    """Streaming reader for .jsonl: its articles without boilerplate paragraphs, window by window."""
+    return cleaned_windows(iter_jsonl(stream, origin))
+
+
+def parse_jsonl(data: bytes, origin: str) -> list[Article | RejectedInput]:
+    """The objects of .jsonl bytes (one per line, blank lines skipped) as read, before cleaning."""
+    if not data.strip():
+        raise RejectedInput(origin, "empty file (no text)")
+    return list(iter_jsonl(io.BytesIO(data), origin))
 
 
 def read_jsonl(data: bytes, origin: str) -> list[Article | RejectedInput]:
-    """Reader for .jsonl: its articles without boilerplate paragraphs (`index.boilerplate`)."""
-    return clean_articles(parse_jsonl(data, origin))
+    """Reader for .jsonl bytes (an upload): its articles without boilerplate paragraphs (`index.boilerplate`)."""
+    return list(stream_jsonl(io.BytesIO(data), origin))
 
 
 def read_json(data: bytes, origin: str) -> list[Article | RejectedInput]:

@@ -30,6 +30,15 @@ def _article(row: Sequence[Any]) -> StoredArticle:
     return StoredArticle(*row)
 
 
+FIND_EXISTING = (
+    "SELECT id, content_hash, key FROM ("
+    "SELECT id, content_hash, key, 1 AS by_key FROM articles WHERE scope = ? AND key = ? UNION ALL "
+    "SELECT id, content_hash, key, 0 FROM articles WHERE scope = ? AND content_hash = ?) ORDER BY by_key DESC LIMIT 1"
+)
+"""An article by identity key, else by content, in one scope: two index lookups. (With `key = ? OR
+content_hash = ?` SQLite scanned the whole scope, so a large import slowed with every article
+stored: 46 ms a lookup at 24,000 articles.)"""
+
 class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows):
     """One SQLite database file (WAL); every write is one transaction. Implements `Store`."""
 
@@ -115,9 +124,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows):
 
     async def find_existing(self, scope: str, key: str, content_hash: str) -> tuple[int, str, str] | None:
         """The article with this identity key, or the same content, in this scope: (id, hash, key)."""
-        sql = "SELECT id, content_hash, key FROM articles WHERE scope = ? AND (key = ? OR content_hash = ?) " \
-            "ORDER BY key = ? DESC LIMIT 1"
-        row = await (await self._db.execute(sql, (scope, key, content_hash, key))).fetchone()
+        row = await (await self._db.execute(FIND_EXISTING, (scope, key, scope, content_hash))).fetchone()
         return (int(row[0]), str(row[1]), str(row[2])) if row else None
 
     async def put_article(

@@ -27,3 +27,13 @@ async def test_ingest_reports_progress_after_each_batch(library: Library, tmp_pa
     bar(70, 70)
     bar.close()
     assert "70/70 articles" in stream.getvalue() and stream.getvalue().endswith("\n")
+
+
+def test_clear_wipes_the_bar_for_a_message_and_the_next_call_redraws() -> None:
+    stream = io.StringIO()
+    bar = ProgressBar(stream=stream)
+    bar(1, 2)
+    bar.clear()
+    assert stream.getvalue().endswith("\r\033[K") and not bar.drawn
+    bar.close()
+    assert not stream.getvalue().endswith("\n")
