@@ -175,9 +175,9 @@ class Library(VectorIndexKeeping):
         ) if texts else (np.zeros((0, self.embedder.inner.dim), np.float32), [])
         row = 0
         for article, digest, replace_id in todo:
-            own = vectors[row : row + len(article.paragraphs)]
-            own_sentences = list(zip(spans, pooled))[row : row + len(article.paragraphs)]
-            row += len(article.paragraphs)
+            end = row + len(article.paragraphs)
+            own, own_sentences = vectors[row:end], list(zip(spans[row:end], pooled[row:end]))
+            row = end
             article_id, ids, removed = await self.store.put_article(
                 article, scope, identity_key(article), digest, own, replace_id
             )
@@ -188,7 +188,9 @@ class Library(VectorIndexKeeping):
             made = [(i, s, v) for i, (s, v) in zip(ids, own_sentences) if v is not None]
             if made:
                 await self.store.put_sentences(made)
-            await self.sentence_vectors(own_passages)  # the rest, a pass each
+            done = {i for i, _, _ in made}
+            if rest := [p for p in own_passages if p.id not in done]:
+                await self.sentence_vectors(rest)  # the rest, a pass each
             if self.settings.entities == "ingest":
                 await self.sentence_entities(own_passages)
             status = "replaced" if replace_id else "added"
