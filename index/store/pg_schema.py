@@ -138,6 +138,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX watch_answers_due ON watch_answers (posted, created);
     """,
+    # 4: wire copies (index.wire): two stored articles that are the same story, linked at ingest; kept
+    #    both ways round (a row per direction), gone with either article (SQLite's `copies`)
+    """
+    CREATE TABLE copies (
+        article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        copy_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        PRIMARY KEY (article_id, copy_id),
+        CHECK (article_id <> copy_id)
+    );
+    CREATE INDEX copies_copy ON copies (copy_id);
+    """,
 ]
 
 

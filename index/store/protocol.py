@@ -83,6 +83,15 @@ class Store(Protocol):
     async def passage_count(self) -> int:
         """How many passages the library holds, every scope."""
 
+    # ---- wire copies (index.wire) ----------------------------------------------------
+    async def put_copies(self, article_id: int, copy_ids: Sequence[int]) -> int:
+        """Link an article with the stored articles that are the same story (both ways round); links
+        already made or to an article gone meanwhile are skipped. How many links are new."""
+
+    async def copies_of(self, ids: Sequence[int], scopes: Scopes) -> dict[int, list[StoredArticle]]:
+        """The linked copies, oldest first, of the articles among `ids` that `scopes` hold, only those
+        copies `scopes` hold too; articles without any are left out."""
+
     # ---- lexical search --------------------------------------------------------------
     async def fulltext(
         self, terms: Sequence[str], scopes: Scopes, limit: int, window: Window | None = None

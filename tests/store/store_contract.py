@@ -326,6 +326,46 @@ class WatchContract:
         assert await store.watch_answers_due(10) == []  # a removed question's answers go with it
 
 
+class CopyContract:
+    """Wire copies: linked both ways round once, read per scope, gone with either article."""
+
+    async def test_copies_are_linked_both_ways_once(self, store: Store) -> None:
+        first, _ = await put(store, article("Wire story (AP)"))
+        second, _ = await put(store, article("Wire story (Reuters)"), seed=1)
+        third, _ = await put(store, article("Wire story (AFP)"), seed=2)
+        other, _ = await put(store, article("Another story"), seed=3)
+        assert await store.put_copies(third, [first, second, third]) == 2  # itself skipped
+        assert await store.put_copies(first, [third]) == 0  # made already, from the other side
+        assert await store.put_copies(first, []) == 0
+        found = await store.copies_of([first, third, other], None)
+        assert {k: [a.id for a in v] for k, v in found.items()} == {first: [third], third: [first, second]}
+        assert found[first][0].title == "Wire story (AFP)" and found[first][0].paragraphs == 2
+        assert await store.copies_of([], None) == {}
+
+    async def test_a_copy_gone_takes_its_links_and_none_is_made_to_it(self, store: Store) -> None:
+        first, _ = await put(store, article("Wire story (AP)"))
+        second, _ = await put(store, article("Wire story (Reuters)"), seed=1)
+        assert await store.put_copies(first, [second]) == 1
+        await store.delete_article(second)
+        assert await store.copies_of([first, second], None) == {}
+        assert await store.put_copies(first, [second]) == 0  # gone meanwhile: skipped, no error
+        third, _ = await put(store, article("Wire story (AFP)"), seed=2)
+        await store.put_copies(third, [first])
+        replaced, _, _ = await store.put_article(article("Wire story (AFP)", "Updated."), "", "Wire story (AFP)",
+                                                 "hash-2", vectors(1), replace_id=third)
+        assert await store.copies_of([first, third, replaced], None) == {}  # a replaced article is linked afresh
+
+    async def test_copies_are_read_only_within_the_readers_scopes(self, store: Store) -> None:
+        shipped, _ = await put(store, article("Wire story (AP)"))
+        mine, _ = await put(store, article("Wire story (Reuters)"), A, seed=1)
+        theirs, _ = await put(store, article("Wire story (AFP)"), B, seed=2)
+        await store.put_copies(shipped, [mine, theirs])
+        seen = {k: [a.id for a in v] for k, v in (await store.copies_of([shipped, mine, theirs], ("", A))).items()}
+        assert seen == {shipped: [mine], mine: [shipped]}  # B's article is neither listed nor looked up
+        assert await store.copies_of([shipped], ("",)) == {}
+        assert {a.id for a in (await store.copies_of([shipped], None))[shipped]} == {mine, theirs}
+
+
 class IsolationContract:
     """What guild A stored, guild B's reads never see; the global scope ("") is seen by both."""
 
@@ -411,5 +451,5 @@ class TransactionContract:
 
 
 class StoreContract(ArticleContract, SearchContract, VectorContract, RecordContract, WatchContract,
-                    IsolationContract, TransactionContract):
+                    CopyContract, IsolationContract, TransactionContract):
     """Every part of the contract: what a backend's test class inherits."""
