@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import answer_log, entities, readers, watch
+from . import answer_log, entities, readers, watch, wire
 from .answer import compose, leans_on_person, refusal
 from .clean import normalize_line
 from .config import Settings
@@ -184,6 +184,7 @@ class Library(VectorIndexKeeping):
             await self._note_own_write()
             await asyncio.to_thread(self.vectors.remove, removed)
             await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
+            copies = await wire.link_copies(self.store, self.vectors, article_id, scope, article.paragraphs, own)
             own_passages = [Passage(i, article_id, n, t) for n, (i, t) in enumerate(zip(ids, article.paragraphs), 1)]
             made = [(i, s, v) for i, (s, v) in zip(ids, own_sentences) if v is not None]
             if made:
@@ -195,7 +196,7 @@ class Library(VectorIndexKeeping):
                 await self.sentence_entities(own_passages)
             status = "replaced" if replace_id else "added"
             results.append(IngestResult(status, article.origin, article.title, article_id, len(ids),
-                                        dropped=article.dropped))
+                                        dropped=article.dropped, copies=copies))
         return results + (await self._ingest_batch(later, scope) if later else [])
 
     async def ingest_paths(
@@ -261,6 +262,10 @@ class Library(VectorIndexKeeping):
     async def passages(self, article_id: int, scopes: Sequence[str] | None = None) -> list[Passage]:
         return await self.store.passages(article_id, scopes)
 
+    async def copies(self, ids: Sequence[int], scopes: Sequence[str] | None = None) -> dict[int, list[StoredArticle]]:
+        """The copies linked at ingest (the same story from other outlets) of the articles `ids`, in `scopes`."""
+        return await self.store.copies_of(ids, scopes)
+
     async def find_articles(self, query: str, scopes: Sequence[str] | None = None, limit: int = 25) -> list[StoredArticle]:
         """Articles by title substring, for lookups and autocomplete."""
         return await self.store.find_articles(query.strip(), scopes, limit)
@@ -315,6 +320,7 @@ class Library(VectorIndexKeeping):
             answer = refusal(question, hits, articles, searched, answer.confidence)
             answer.reason = f"no stored article was published {window.since} to {window.until}, the dates “{window.phrase}” asks about"
         answer.window = window.describe() if window else ""
+        await wire.add_to_answer(self.store, answer, scopes)  # every outlet of each quoted article
         return answer, hits
 
     async def sentence_vectors(self, passages: Sequence[Passage]) -> SentenceVectors:

@@ -99,7 +99,10 @@ class Quote:
     offset: int = 0  # where `text` starts inside `context`
     highlights: list[tuple[int, int]] = field(default_factory=list)
     context: str = ""
-    also_in: list[dict[str, Any]] = field(default_factory=list)  # near-duplicate sources
+    also_in: list[dict[str, Any]] = field(default_factory=list)
+    """Other articles holding the same text: {article_id, title, source, url, published, paragraph},
+    near-duplicate passages found for the question, then the article's copies linked at ingest
+    (index.wire; paragraph 0: the whole article is the same story)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -161,6 +164,7 @@ class IngestResult:
     passages: int = 0
     reason: str = ""
     dropped: tuple[tuple[str, int], ...] = ()  # the article's paragraphs cleaning dropped, as Article.dropped
+    copies: tuple[int, ...] = ()  # stored articles it was linked to as the same story (index.wire)
 
     @classmethod
     def rejected(cls, origin: str, reason: str) -> IngestResult:

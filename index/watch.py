@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import wire
 from .answer import compose
 from .clock import utc_stamp
 from .entities import answer_types
@@ -143,6 +144,7 @@ async def matches(lib: Library, article_ids: Sequence[int]) -> list[WatchHit]:
                 weights[watch.question] = await term_weights(lib.store, matched, counts)
             answer = await _answer_within(lib, watch.question, qvecs[watch.id], own, readable, vectors, sentences,
                                           weights[watch.question])
+            await wire.add_to_answer(lib.store, answer, (GLOBAL_SCOPE, watch.scope))  # as may_read
             hits += await _record(lib, watch, answer, readable)
     return hits
 
