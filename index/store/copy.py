@@ -1,6 +1,6 @@
 """Copy a whole library from one store to another (SQLite to PostgreSQL and back) without
-re-embedding: articles with their passages and vectors, sentence vectors, entities, feeds with
-their items, votes, standing questions and the library's settings. Answers kept for buttons are not
+re-embedding: articles with their passages and vectors, sentence vectors, entities, the links
+between wire copies, feeds with their items, votes, standing questions and the library's settings. Answers kept for buttons are not
 copied (a button on an older answer then says it is too old), and votes lose their link to them;
 standing questions' answers not yet posted are not copied either."""
 from __future__ import annotations
@@ -26,6 +26,7 @@ class Copied:
     feeds: int
     votes: int
     watches: int = 0
+    copies: int = 0  # links between wire copies (index.wire)
 
 
 async def copy_library(
@@ -57,6 +58,7 @@ async def copy_library(
         passages += len(rows)
         if progress:
             progress(done, len(articles))
+    copies = await _copy_links(source, target, article_ids)
     feeds = await source.feeds(None)
     for feed in feeds:
         copied = await target.add_feed(feed.url, feed.scope, feed.title, feed.added, feed.announce_channel)
@@ -73,4 +75,13 @@ async def copy_library(
     watches = await source.watches(None)
     for kept in watches:  # oldest first, as they were set; the source kept each scope within its limit
         await target.add_watch(kept, len(watches) + 1)
-    return Copied(len(articles), passages, len(feeds), len(votes), len(watches))
+    return Copied(len(articles), passages, len(feeds), len(votes), len(watches), copies)
+
+
+async def _copy_links(source: Store, target: Store, article_ids: dict[int, int], chunk: int = 500) -> int:
+    """Link the copied articles as their originals were linked; how many links."""
+    made, old = 0, list(article_ids)
+    for start in range(0, len(old), chunk):
+        for original, copies in (await source.copies_of(old[start : start + chunk], None)).items():
+            made += await target.put_copies(article_ids[original], [article_ids[c.id] for c in copies if c.id in article_ids])
+    return made

@@ -74,6 +74,19 @@ async def test_restore_brings_back_the_articles_and_rebuilds_the_vector_index(tm
         assert not answer.refused and answer.quotes[0].title == "Generated dispatch number 3"
 
 
+async def test_the_links_between_wire_copies_are_backed_up_and_restored(tmp_path: Path, settings: Settings) -> None:
+    from tests.index.test_wire import AP, REUTERS
+
+    async with Library(settings, embedder=HashEmbedder()) as lib:
+        ap, reuters = await lib.ingest_articles([AP, REUTERS])
+        saved = await asyncio.to_thread(backup, settings.home, tmp_path / "backup.sqlite3")
+        await lib.forget(reuters.article_id)
+        assert await lib.copies([ap.article_id]) == {}
+    restore(settings.home, saved.path)
+    async with Library(settings, embedder=HashEmbedder()) as lib:
+        assert [a.source for a in (await lib.copies([ap.article_id]))[ap.article_id]] == ["Reuters"]
+
+
 async def test_restore_while_a_library_is_open_is_seen_by_it(tmp_path: Path, settings: Settings) -> None:
     """The bot keeps running: after a restore it answers from the restored articles."""
     write_articles(tmp_path / "old", 3)

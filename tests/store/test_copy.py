@@ -87,3 +87,22 @@ def test_newsdesk_migrate_copies_into_postgresql(tmp_path: Path, postgres_url: s
     assert "copied 1 articles" in run.stdout and "NEWSDESK_DATABASE_URL" in run.stdout
     asked = newsdesk("ask", QUESTION, NEWSDESK_DATABASE_URL=postgres_url, NEWSDESK_HOME=str(tmp_path / "other"))
     assert "Belousov" in asked.stdout and "ALJAZEERA" in asked.stdout
+
+
+async def test_the_links_between_wire_copies_are_copied(tmp_path: Path) -> None:
+    from tests.index.test_wire import AP, OTHER_STORY, REUTERS
+
+    async with Library(settings_for(tmp_path / "from"), embedder=HashEmbedder()) as lib:
+        await lib.ingest_articles([OTHER_STORY, AP, REUTERS])
+    source = await SQLiteStore.open(tmp_path / "from" / "newsdesk.sqlite3")
+    target = await SQLiteStore.open(tmp_path / "to" / "newsdesk.sqlite3")
+    try:
+        copied = await copy_library(source, target, HashEmbedder().dim)
+        assert (copied.articles, copied.copies) == (3, 1)
+        by_source = {a.source: a.id for a in await target.articles(None)}
+        found = await target.copies_of(list(by_source.values()), None)
+        assert {k: [a.source for a in v] for k, v in found.items()} == {
+            by_source["AP"]: ["Reuters"], by_source["Reuters"]: ["AP"]}
+    finally:
+        await source.close()
+        await target.close()
