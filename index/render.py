@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from .answer import NOT_FOUND
 from .models import Answer, Quote, StoredArticle
@@ -53,8 +54,10 @@ def answer_json(answer: Answer) -> str:
     return json.dumps(answer.to_dict(), ensure_ascii=False)
 
 
-def article_line(article: StoredArticle) -> str:
-    """id, title, source, date, paragraphs: tab-separated, one line."""
-    return "\t".join(
-        [str(article.id), article.title, article.source or "-", article.published[:10] or "-", str(article.paragraphs)]
-    )
+def article_line(article: StoredArticle, copies: Sequence[StoredArticle] = ()) -> str:
+    """id, title, source, date, paragraphs, then, when it has linked copies (index.wire), "also: "
+    their sources and ids: tab-separated, one line."""
+    fields = [str(article.id), article.title, article.source or "-", article.published[:10] or "-", str(article.paragraphs)]
+    if copies:
+        fields.append("also: " + ", ".join(f"{a.source or a.title} [{a.id}]" for a in copies))
+    return "\t".join(fields)

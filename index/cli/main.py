@@ -41,7 +41,8 @@ def _print_lines(results: Sequence[IngestResult], quiet: bool) -> None:
         if r.status == "rejected":
             print(f"rejected  {r.origin}: {r.reason}", file=sys.stderr)
         elif not quiet:
-            detail = f" ({r.passages} passages)" if r.passages else f" ({r.reason})" if r.reason else ""
+            same = "; same story as " + ", ".join(f"[{i}]" for i in r.copies) if r.copies else ""
+            detail = f" ({r.passages} passages{same})" if r.passages else f" ({r.reason})" if r.reason else ""
             print(f"{r.status:<9} [{r.article_id}] {r.title}{detail}  <- {r.origin}", file=sys.stderr)
 
 
@@ -50,10 +51,17 @@ def _print_summary(counts: Counter[str], dropped: Counter[str], quiet: bool) -> 
     if not quiet or counts["rejected"]:
         statuses = ("added", "unchanged", "replaced", "duplicate", "rejected")
         summary = ", ".join(f"{counts[s]} {s}" for s in statuses if counts[s] or s != "duplicate")
+        if counts["linked"]:
+            summary += f"; {counts['linked']} linked as wire copies of stored articles (the same story)"
         print(f"ingest: {summary}", file=sys.stderr)
     said = dropped_summary(dropped)
     if said and not quiet:
         print(f"ingest: {said}", file=sys.stderr)
+
+
+def _tally(results: Sequence[IngestResult]) -> list[str]:
+    """Each result's status, and "linked" for each article linked to a stored copy (index.wire)."""
+    return [r.status for r in results] + ["linked" for r in results if r.copies]
 
 
 @command("ingest")
@@ -72,7 +80,7 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                 if bar:
                     bar.clear()
                 _print_lines(batch, args.quiet)
-                counts.update(r.status for r in batch)
+                counts.update(_tally(batch))
                 dropped.update(dropped_in(batch))
         finally:
             if bar:
@@ -80,7 +88,7 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         if urls:
             fetched = await cli_feeds.ingest_urls(lib, urls, scope, fetch_settings())
             _print_lines(fetched, args.quiet)
-            counts.update(r.status for r in fetched)
+            counts.update(_tally(fetched))
             dropped.update(dropped_in(fetched))
     missing = [p for p in paths if not p.exists()]
     _print_summary(counts, dropped, args.quiet)
@@ -164,8 +172,10 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
 @command("articles")
 async def _articles(args: argparse.Namespace, settings: Settings) -> int:
     async with Library(settings) as lib:
-        for article in await lib.articles():
-            print(article_line(article))
+        found = await lib.articles()
+        copies = await lib.copies([a.id for a in found])
+        for article in found:
+            print(article_line(article, copies.get(article.id, ())))
     return 0
 
 
@@ -245,7 +255,7 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
         if bar:
             bar.close()
     where = "PostgreSQL: set NEWSDESK_DATABASE_URL to use it" if isinstance(target_where, str) else str(target_where)
-    links = f" ({copied.copies:,} linked as wire copies)" if copied.copies else ""
+    links = f", {copied.copies:,} links between wire copies" if copied.copies else ""
     print(f"copied {copied.articles:,} articles ({copied.passages:,} passages){links}, {copied.feeds} feeds and "
           f"{copied.votes} votes into {where}")
     return 0
@@ -334,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", type=day, metavar="DATE", help=NOW_HELP)
     p = sub.add_parser("chat", help="ask questions in the terminal (Ctrl-D ends)")
     p.add_argument("--now", type=day, metavar="DATE", help=NOW_HELP)
-    sub.add_parser("articles", help="list the stored articles: id, title, source, date, paragraphs")
+    sub.add_parser("articles", help="list the stored articles: id, title, source, date, paragraphs "
+                   "(and the other outlets of the same story)")
     p = sub.add_parser("forget", help="remove an article and all its passages")
     p.add_argument("article_id", type=int)
     p = sub.add_parser("feedback", help="list the 👍/👎 votes given to answers")
