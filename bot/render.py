@@ -1,13 +1,14 @@
 """Answers, articles and source lists as Discord embeds, always within Discord's limits. Pure."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 from discord.utils import escape_markdown
 
 from index.models import Answer, Passage, Quote, StoredArticle
 from index.text import sentence_spans
+from index.wire import outlets
 
 MESSAGE_CHARS = 2000
 TITLE_CHARS = 256
@@ -192,8 +193,11 @@ def article_pages(article: StoredArticle, passages: Sequence[Passage]) -> list[d
     return pages
 
 
-def sources_pages(articles: Sequence[StoredArticle], where: str) -> list[discord.Embed]:
-    """The articles that can be asked about, `SOURCES_PER_PAGE` a page."""
+def sources_pages(
+    articles: Sequence[StoredArticle], where: str, copies: Mapping[int, Sequence[StoredArticle]] | None = None,
+) -> list[discord.Embed]:
+    """The articles that can be asked about, `SOURCES_PER_PAGE` a page; each with the other outlets of
+    its story among `copies` (linked at ingest, index.wire): "also: Reuters, AP"."""
     if not articles:
         return [notice_embed(f"No articles are stored for {where} yet.")]
     pages = []
@@ -202,8 +206,11 @@ def sources_pages(articles: Sequence[StoredArticle], where: str) -> list[discord
         rows = []
         for article in articles[number * SOURCES_PER_PAGE : (number + 1) * SOURCES_PER_PAGE]:
             origin = "shipped" if article.scope == "" else "added here"
-            rows.append(f"`#{article.id}` " + attribution(article.title, article.url, article.source,
-                                                          article.published)[2:] + f" · {origin}")
+            row = f"`#{article.id}` " + attribution(article.title, article.url, article.source,
+                                                    article.published)[2:] + f" · {origin}"
+            if also := (copies or {}).get(article.id):
+                row += " · also: " + escape_markdown(cut(outlets(also), 200))
+            rows.append(row)
         embed = discord.Embed(title=f"Articles you can ask about in {where} ({len(articles)})",
                               description=cut("\n".join(rows), DESCRIPTION_CHARS), colour=ANSWER_COLOUR)
         embed.set_footer(text=f"page {number + 1}/{total}")

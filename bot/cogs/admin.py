@@ -48,15 +48,17 @@ async def refused_unless_manager(
 
 
 def summary(results: Sequence[IngestResult]) -> str:
-    """One line per article: added, unchanged, replaced or rejected (with the reason); then, when
-    cleaning dropped paragraphs, how many and why (the line `newsdesk ingest` prints)."""
+    """One line per article: added, unchanged, replaced or rejected (with the reason) and the stored
+    articles it was linked to as the same story (index.wire); then, when cleaning dropped paragraphs,
+    how many and why (the line `newsdesk ingest` prints)."""
     lines = []
     for result in results:
         name = discord.utils.escape_markdown(render.cut(result.title or result.origin, 150))
         if result.status == "rejected":
             lines.append(f"✗ {name}: {discord.utils.escape_markdown(result.reason)}")
         else:
-            lines.append(f"✓ {result.status} “{name}” (#{result.article_id}, {result.passages} passages)")
+            same = "; same story as " + ", ".join(f"#{i}" for i in result.copies) if result.copies else ""
+            lines.append(f"✓ {result.status} “{name}” (#{result.article_id}, {result.passages} passages{same})")
     dropped = dropped_summary(dropped_in(results))
     tail = f"\n\n{render.cut(dropped[:1].upper() + dropped[1:] + '.', 1000)}" if dropped else ""
     return render.cut("\n".join(lines) or "Nothing was found to add.", render.DESCRIPTION_CHARS - len(tail)) + tail

@@ -72,6 +72,8 @@ class Articles(commands.Cog):
         """List the articles you can ask about here."""
         with track("sources", interaction.guild_id, question=False):
             await interaction.response.defer(thinking=True)
-            found = await self.bot.library.articles(scopes=read_scopes(interaction.guild_id))
-            pages = render.sources_pages(found, where(interaction.guild))
+            scopes = read_scopes(interaction.guild_id)
+            found = await self.bot.library.articles(scopes=scopes)
+            copies = await self.bot.library.copies([a.id for a in found], scopes)
+            pages = render.sources_pages(found, where(interaction.guild), copies)
             await interaction.edit_original_response(embed=pages[0], view=pager(pages))

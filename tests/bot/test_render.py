@@ -113,6 +113,21 @@ def test_sources_pages_list_every_article() -> None:
     assert render.sources_pages([], "direct messages")[0].description == "No articles are stored for direct messages yet."
 
 
+def test_sources_name_the_other_outlets_of_a_story() -> None:
+    ap, reuters, bbc = article(1, source="AP"), article(2, source="Reuters"), article(3, source="")
+    [page] = render.sources_pages([ap, reuters, bbc], "**Newsroom**", {1: [reuters, bbc], 2: [ap]})
+    rows = page.description.split("\n")
+    assert rows[0].endswith("· shipped · also: Reuters, #3") and rows[1].endswith("· shipped · also: AP")
+    assert "also:" not in rows[2]
+
+
+def test_an_answer_names_every_outlet_of_the_quoted_story() -> None:
+    text = "Talks end without a deal."
+    also = [{"article_id": 2, "title": "Ocean talks", "source": "Reuters", "url": "", "published": "", "paragraph": 0}]
+    embed = render.answer_embed(Answer("Deal?", False, [quote(text, [(0, len(text))], source="AP", also_in=also)]))
+    assert embed.description.endswith("· AP · 2024-06-18 · ¶ 3\nAlso in: Reuters")
+
+
 def test_choice_names_fit_in_100_characters() -> None:
     assert render.choice_name(article(1, title="Short", source="BBC")) == "Short — BBC"
     assert len(render.choice_name(article(1, title="T" * 300, source="S" * 150))) <= 100

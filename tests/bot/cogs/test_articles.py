@@ -62,3 +62,29 @@ async def test_an_article_is_found_by_its_id_or_title_within_the_guilds_scopes(l
     assert [c.name for c in newest_first] == ["Harbour reopens", "Putin's Visit to North Korea After 24 Years — ALJAZEERA"]
     assert [c.value for c in await article_choices(bot, guild_2, "visit")] != []  # type: ignore[arg-type]
     assert await article_choices(bot, guild_2, "harbour") == []  # type: ignore[arg-type]
+
+
+async def test_a_wire_copy_uploaded_later_is_linked_and_both_outlets_are_shown(world: World) -> None:
+    """Through the fake Discord: two outlets' copies of one story, uploaded one after the other."""
+    from tests.index.test_wire import AP, REUTERS
+
+    def upload(article: Article) -> str:
+        front = f"---\ntitle: {article.title}\nsource: {article.source}\nurl: {article.url}\n---\n"
+        return front + "\n\n".join(article.paragraphs)
+
+    await ingest(world, world.admin, world.channel, "ap.md", upload(AP))
+    said = description(await ingest(world, world.admin, world.channel, "reuters.md", upload(REUTERS)))
+    [ap] = [a for a in await world.library.articles(("guild:" + world.guild.id,)) if a.source == "AP"]
+    assert f"; same story as #{ap.id})" in said
+
+    ix = await world.fake.slash(world.reader, world.channel, "sources")
+    listing = description(await world.fake.interaction_done(ix))
+    assert "· added here · also: Reuters" in listing and "· added here · also: AP" in listing
+
+    ix = await world.fake.slash(world.reader, world.channel, "ask",
+                                question="Where will the next round of high seas talks take place?")
+    answer = description(await world.fake.interaction_done(ix))
+    assert "New York in February" in answer and ("Also in: Reuters" in answer or "Also in: AP" in answer)
+
+    ix = await world.fake.slash(world.stranger, world.other_channel, "sources")  # the other guild: neither
+    assert "also:" not in description(await world.fake.interaction_done(ix))
