@@ -129,7 +129,8 @@ class Library(VectorIndexKeeping):
         """Store articles (embedding in batches); unchanged ones are skipped, changed ones replaced.
 
         Each article is committed on its own, so an interrupted import resumes where it stopped
-        when run again. `progress(done, total)` is called after each batch.
+        when run again; each new one is linked to the stored copies of its story (index.wire; its
+        result's `copies`). `progress(done, total)` is called after each batch.
         """
         results: list[IngestResult] = []
         async with self.write_lock:
