@@ -8,7 +8,6 @@ import asyncio
 import hashlib
 import itertools
 import logging
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +20,8 @@ from . import answer_log, entities, readers, watch, wire
 from .answer import compose, leans_on_person, refusal
 from .clean import normalize_line
 from .config import Settings
-from .embed import Embedder, SentencePooling, make_embedder
+from .embed import Embedder, make_embedder
+from .encoding import LockedEmbedder, encode
 from .errors import BadQuestion, RejectedInput
 from .models import GLOBAL_SCOPE, Answer, Article, IngestResult, Passage, Quote, StoredArticle
 from .search import Hit, SentenceVectors, retrieve
@@ -54,32 +54,6 @@ def identity_key(article: Article) -> str:
     return article.url or article.key or f"{article.title.casefold()}|{article.source.casefold()}"
 
 
-class _LockedEmbedder:
-    """Serializes calls into the model (one at a time; questions interleave with ingest batches)."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.inner = embedder
-        self._lock = threading.Lock()
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            return self.inner.embed(texts)
-
-    def embed_passages(
-        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], pooled: bool
-    ) -> tuple[np.ndarray, list[np.ndarray | None]]:
-        """Passage vectors and, where one pass gives them, their sentence vectors: a passage that is
-        one sentence has its own vector; with `pooled` and an embedder that can (SentencePooling),
-        the others' sentences are pooled from the same pass. None: embed its sentences apart."""
-        with self._lock:
-            if pooled and isinstance(self.inner, SentencePooling):
-                vectors, sentences = self.inner.embed_pooled(texts, spans)
-            else:
-                vectors, sentences = self.inner.embed(texts), [None] * len(texts)
-        return vectors, [vectors[i : i + 1] if len(s) == 1 and s[0] == (0, len(t)) else found
-                         for i, (t, s, found) in enumerate(zip(texts, spans, sentences))]
-
-
 class Library(VectorIndexKeeping):
     """Articles in SQLite, their vectors in FAISS; `async with Library(settings) as lib:`."""
 
@@ -92,7 +66,7 @@ class Library(VectorIndexKeeping):
         """Held while SQLite and FAISS change together (ingest, forget, following other processes)."""
         self.store: Store
         self.vectors: FaissStore
-        self.embedder: _LockedEmbedder
+        self.embedder: LockedEmbedder
         self.watch_listeners: list[Callable[[Sequence[watch.WatchHit]], Awaitable[None]]] = []
         """Told the standing questions' answers each ingest recorded (index.watch; the bot posts them)."""
 
@@ -101,7 +75,7 @@ class Library(VectorIndexKeeping):
         embedder = self._embedder_arg
         if embedder is None:
             embedder = await asyncio.to_thread(make_embedder, self.settings.embedder, self.settings.home / "models")
-        self.embedder = _LockedEmbedder(embedder)
+        self.embedder = LockedEmbedder(embedder)
         self.store = await open_store(self.settings.database)
         try:
             await self._check_embedder()
@@ -171,14 +145,12 @@ class Library(VectorIndexKeeping):
                 todo.append((article, digest, existing[0] if existing else None))
         texts = [p for article, _, _ in todo for p in article.paragraphs]
         spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
-        vectors, pooled = await asyncio.to_thread(
-            self.embedder.embed_passages, texts, spans, self.settings.sentence_vectors == "pooled"
-        ) if texts else (np.zeros((0, self.embedder.inner.dim), np.float32), [])
+        encoded = await encode(self.embedder, texts, spans, pooled=self.settings.sentence_vectors == "pooled",
+                               with_entities=self.settings.entities == "ingest")
         row = 0
         for article, digest, replace_id in todo:
             end = row + len(article.paragraphs)
-            own, own_sentences = vectors[row:end], list(zip(spans[row:end], pooled[row:end]))
-            row = end
+            own = encoded.vectors[row:end]
             article_id, ids, removed = await self.store.put_article(
                 article, scope, identity_key(article), digest, own, replace_id
             )
@@ -186,15 +158,10 @@ class Library(VectorIndexKeeping):
             await asyncio.to_thread(self.vectors.remove, removed)
             await asyncio.to_thread(self.vectors.add, np.array(ids, dtype=np.int64), own)
             copies = await wire.link_copies(self.store, self.vectors, article_id, scope, article.paragraphs, own)
-            own_passages = [Passage(i, article_id, n, t) for n, (i, t) in enumerate(zip(ids, article.paragraphs), 1)]
-            made = [(i, s, v) for i, (s, v) in zip(ids, own_sentences) if v is not None]
-            if made:
-                await self.store.put_sentences(made)
-            done = {i for i, _, _ in made}
-            if rest := [p for p in own_passages if p.id not in done]:
-                await self.sentence_vectors(rest)  # the rest, a pass each
-            if self.settings.entities == "ingest":
-                await self.sentence_entities(own_passages)
+            await self.store.put_sentences(list(zip(ids, spans[row:end], encoded.sentences[row:end])))
+            if encoded.entities is not None:
+                await self.store.put_entities(list(zip(ids, encoded.entities[row:end])))
+            row = end
             status = "replaced" if replace_id else "added"
             results.append(IngestResult(status, article.origin, article.title, article_id, len(ids),
                                         dropped=article.dropped, copies=copies))
