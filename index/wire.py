@@ -24,7 +24,7 @@ from .store import Store
 from .text import words
 from .vectors import VectorStore
 
-COPY_JACCARD = 0.7  # shingle overlap of two whole articles from which they are one story
+COPY_JACCARD = 0.75  # shingle overlap of two whole articles from which they are one story
 MIN_SHINGLES = 20  # an article shorter than this (in 3-word shingles) is never linked: too little to tell
 PROBES = 3  # paragraphs of a new article looked up in the vector index, the longest
 PROBE_K = 16  # nearest passages asked for each
