@@ -245,8 +245,8 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
         if bar:
             bar.close()
     where = "PostgreSQL: set NEWSDESK_DATABASE_URL to use it" if isinstance(target_where, str) else str(target_where)
-    print(f"copied {copied.articles:,} articles ({copied.passages:,} passages), {copied.feeds} feeds and "
-          f"{copied.votes} votes into {where}")
+    print(f"copied {copied.articles:,} articles ({copied.passages:,} passages), {copied.feeds} feeds, "
+          f"{copied.answers} kept answers and {copied.votes} votes into {where}")
     return 0
 
 
