@@ -68,14 +68,14 @@ async def copy_library(
             await target.record_feed_item(copied.id, linked, feed.last_polled or feed.added)
     await target.optimize()
     answers = await source.kept_answers(None, 1_000_000_000)
-    for kept in answers:  # oldest first, each with its id: the buttons on their messages carry it
-        await target.put_kept_answer(kept)
+    for posted in answers:  # oldest first, each with its id: the buttons on their messages carry it
+        await target.put_kept_answer(posted)
     votes = await source.votes(1_000_000_000, None)
-    copied = {kept.id for kept in answers}
+    answer_ids = {posted.id for posted in answers}
     for vote in reversed(votes):  # oldest first, as they were given; linked to its answer while that is kept
-        linked = vote["answer_id"] if vote["answer_id"] in copied else None
+        answer_id = vote["answer_id"] if vote["answer_id"] in answer_ids else None
         await target.add_vote(vote["created"], vote["scope"], vote["user_id"], vote["question"], vote["vote"],
-                              vote["quotes"], linked)  # the store's quotes are JSON text already
+                              vote["quotes"], answer_id)  # the store's quotes are JSON text already
     watches = await source.watches(None)
     for kept in watches:  # oldest first, as they were set; the source kept each scope within its limit
         await target.add_watch(kept, len(watches) + 1)
