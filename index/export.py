@@ -139,10 +139,9 @@ def _place(twin: dict[str, Any]) -> str:
 
 
 def _citation(quote: Quote) -> list[str]:
-    lines = [f"- Title: {_one_line(quote.title)}"]
-    lines += [f"- {label}: {value}" for label, value in (
-        ("Source", quote.source), ("Published", quote.published[:10]), ("Paragraph", str(quote.paragraph)),
-        ("URL", f"<{quote.url}>" if quote.url else "")) if value]
+    lines = [f"- {label}: {value or 'unknown'}" for label, value in (
+        ("Title", _one_line(quote.title)), ("Source", quote.source), ("Published", quote.published[:10]),
+        ("Paragraph", str(quote.paragraph or "")), ("URL", f"<{quote.url}>" if quote.url else ""))]
     lines += [f"- Also in: {_place(twin)}" for twin in quote.also_in]
     return lines
 
