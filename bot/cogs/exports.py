@@ -28,13 +28,18 @@ USAGE = ("Use `/export` inside a research thread (start one with “Follow up in
          "Server permission can export this server's answers since a day: `/export since:2024-06-01`.")
 
 
+def size(limit: int) -> str:
+    """"8 MB", or "4,096 bytes" under a megabyte."""
+    return f"{limit / 1_048_576:.0f} MB" if limit >= 1_048_576 else f"{limit:,} bytes"
+
+
 def note(made: index_export.Export, form: str, limit: int) -> str:
     """What the message with the file says: how many questions, and how many were left out."""
     count = len(made.answers)
     text = f"{count} question{'s' * (count != 1)} with their quoted answers and sources ({FORM_NAMES[form]})."
     if made.left_out:
         text += (f" {made.left_out} earlier answer{'s were' if made.left_out != 1 else ' was'} left out to keep the "
-                 f"file under {limit / 1024 / 1024:.0f} MB; it holds the newest.")
+                 f"file under {size(limit)}; it holds the newest.")
     return text
 
 
