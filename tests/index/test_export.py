@@ -156,3 +156,14 @@ async def test_answers_the_library_gave_are_exported_as_it_quoted_them(library: 
 def test_bad_ids_days_and_formats_are_refused_by_name(call, bad) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(export.ExportError, match=re.escape(bad)):
         call()
+
+
+async def test_an_export_reads_at_most_max_answers_the_newest(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export, "MAX_ANSWERS", 2)
+    for n in range(3):
+        await posted(library.store, Answer(f"Question {n}?", True), "200", f"30{n}")
+    made = await export.thread_export(library.store, "200", None)
+    assert [a.answer.question for a in made.answers] == ["Question 1?", "Question 2?"] and made.left_out == 1
+    assert "**1 earlier answer was left out**" in export.markdown(made) and "## 2. Question 1?" in export.markdown(made)
+    empty = await export.thread_export(library.store, "201", None)
+    assert empty.answers == () and export.empty_reason(empty).startswith("no answers posted in thread 201 are kept")
