@@ -151,6 +151,20 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class KeptAnswer:
+    """A kept answer as the store holds it (index.answer_log) and where it was posted (index.export):
+    Discord ids as text, "" when unknown (never posted in public; /ask has no question message)."""
+
+    id: int
+    created: str
+    scope: str
+    answer: str  # the Answer's JSON, without its quotes' context
+    channel_id: str = ""  # the channel or thread it was posted in
+    message_id: str = ""
+    question_message_id: str = ""
+
+
+@dataclass(frozen=True)
 class IngestResult:
     """The outcome of storing one article: added, unchanged, replaced or rejected."""
 

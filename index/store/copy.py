@@ -1,8 +1,8 @@
 """Copy a whole library from one store to another (SQLite to PostgreSQL and back) without
 re-embedding: articles with their passages and vectors, sentence vectors, entities, feeds with
-their items, votes, standing questions and the library's settings. Answers kept for buttons are not
-copied (a button on an older answer then says it is too old), and votes lose their link to them;
-standing questions' answers not yet posted are not copied either."""
+their items, the answers kept for buttons and exports (with their ids, which old buttons carry, and
+where they were posted), votes (still linked to those answers), standing questions and the library's
+settings. Standing questions' answers not yet posted are not copied."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,6 +26,7 @@ class Copied:
     feeds: int
     votes: int
     watches: int = 0
+    answers: int = 0
 
 
 async def copy_library(
@@ -66,11 +67,16 @@ async def copy_library(
             linked = replace(item, article_id=article_ids.get(item.article_id) if item.article_id else None)
             await target.record_feed_item(copied.id, linked, feed.last_polled or feed.added)
     await target.optimize()
+    answers = await source.kept_answers(None, 1_000_000_000)
+    for posted in answers:  # oldest first, each with its id: the buttons on their messages carry it
+        await target.put_kept_answer(posted)
     votes = await source.votes(1_000_000_000, None)
-    for vote in reversed(votes):  # oldest first, as they were given
+    answer_ids = {posted.id for posted in answers}
+    for vote in reversed(votes):  # oldest first, as they were given; linked to its answer while that is kept
+        answer_id = vote["answer_id"] if vote["answer_id"] in answer_ids else None
         await target.add_vote(vote["created"], vote["scope"], vote["user_id"], vote["question"], vote["vote"],
-                              vote["quotes"], None)  # the store's quotes are JSON text already
+                              vote["quotes"], answer_id)  # the store's quotes are JSON text already
     watches = await source.watches(None)
     for kept in watches:  # oldest first, as they were set; the source kept each scope within its limit
         await target.add_watch(kept, len(watches) + 1)
-    return Copied(len(articles), passages, len(feeds), len(votes), len(watches))
+    return Copied(len(articles), passages, len(feeds), len(votes), len(watches), len(answers))

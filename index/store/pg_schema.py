@@ -138,6 +138,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX watch_answers_due ON watch_answers (posted, created);
     """,
+    # 4: where each kept answer was posted (index.export): channel or thread, answer and question
+    #    messages (SQLite's version 10)
+    """
+    ALTER TABLE answers ADD COLUMN channel_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN question_message_id TEXT NOT NULL DEFAULT '';
+    CREATE INDEX answers_channel ON answers (channel_id);
+    CREATE INDEX answers_message ON answers (message_id);
+    """,
 ]
 
 

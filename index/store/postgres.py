@@ -19,6 +19,7 @@ from ..clock import utc_stamp
 from ..models import Article, Passage, StoredArticle
 from ..when import Window
 from . import tokens
+from .pg_answers import AnswerRows
 from .pg_rows import RecordRows, VectorRows
 from .pg_schema import migrate
 from .pg_sql import Sql
@@ -65,7 +66,7 @@ async def _count_in(conn: asyncpg.Connection, passages: list[tuple[Counter[str],
     await conn.execute(_BUMP, sign * sum(length for _, length in passages), "tokens")
 
 
-class PostgresStore(VectorRows, RecordRows, WatchRows):
+class PostgresStore(VectorRows, RecordRows, WatchRows, AnswerRows):
     """One PostgreSQL database, reached through a pool; every write is one transaction.
 
     Counts (scopes, articles, passages, terms) are cached per write generation, read on each use:

@@ -161,6 +161,16 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX watch_answers_due ON watch_answers (posted, created);
     """,
+    # 10: where each kept answer was posted (index.export): the channel or thread, the answer's message
+    #     and the question's message ('' when there is none: /ask; all '' for an answer never posted in
+    #     public, as a private one); a thread's answers are found by channel, its starting answer by message
+    """
+    ALTER TABLE answers ADD COLUMN channel_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN question_message_id TEXT NOT NULL DEFAULT '';
+    CREATE INDEX answers_channel ON answers (channel_id);
+    CREATE INDEX answers_message ON answers (message_id);
+    """,
 ]
 
 

@@ -14,6 +14,7 @@ from ..when import Window
 from .rows import title_pattern, vector_blob
 from .schema import migrate
 from .sql import fts_match, placeholders as _placeholders, scope_clause, window_clause
+from .sqlite_answers import AnswerRows
 from .sqlite_entities import EntityRows
 from .sqlite_records import RecordRows
 from .sqlite_vectors import VectorRows
@@ -44,7 +45,7 @@ FIND_EXISTING = (
 content_hash = ?` SQLite scanned the whole scope, so a large import slowed with every article
 stored: 46 ms a lookup at 24,000 articles.)"""
 
-class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows):
+class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows):
     """One SQLite database file (WAL); every write is one transaction. Implements `Store`."""
 
     def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection | None = None) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from index.errors import RejectedInput
-from index.models import Article, FeedItemRecord, StandingQuestion, WatchAnswerRecord
+from index.models import Article, FeedItemRecord, KeptAnswer, StandingQuestion, WatchAnswerRecord
 from index.store import Store
 from index.when import Window
 
@@ -189,6 +189,31 @@ class RecordContract:
         assert await store.add_vote("2023-06-01T00:00:02", A, "u2", "q?", -1, "[]", answer) > first
         assert [v["vote"] for v in await store.votes(10, None)] == [-1, 1]
 
+    async def test_where_answers_were_posted_is_kept_and_a_thread_s_answers_found(self, store: Store) -> None:
+        keep = [await store.keep_answer(f"2023-06-0{n}T00:00:00", A, f'{{"q": {n}}}', "2023-01-01") for n in range(1, 6)]
+        assert await store.answer_posted(keep[0], "100", "200", "150")  # in the channel: the thread starts here
+        assert await store.answer_posted(keep[1], "200", "201", "199")  # in the thread (id = starting message's)
+        assert await store.answer_posted(keep[2], "200", "202")  # /ask in the thread: no question message
+        assert await store.answer_posted(keep[3], "300", "301", "299")  # another channel; keep[4] never posted
+        assert not await store.answer_posted(99_999, "200", "203")
+        thread = await store.kept_answers(None, 10, channel_id="200", posted=True)
+        assert [(k.id, k.channel_id, k.message_id, k.question_message_id) for k in thread] == [
+            (keep[0], "100", "200", "150"), (keep[1], "200", "201", "199"), (keep[2], "200", "202", "")]
+        assert (thread[0].created, thread[0].scope, thread[0].answer) == ("2023-06-01T00:00:00", A, '{"q": 1}')
+        assert [k.id for k in await store.kept_answers(None, 2, channel_id="200")] == keep[1:3]  # the newest, oldest first
+        assert [k.id for k in await store.kept_answers((A,), 10, since="2023-06-03")] == keep[2:]
+        assert [k.id for k in await store.kept_answers((A,), 10, since="2023-06-03", posted=True)] == keep[2:4]
+        assert [k.message_id for k in await store.kept_answers(None, 10)] == ["200", "201", "202", "301", ""]
+
+    async def test_a_kept_answer_is_stored_with_its_id_and_later_ones_get_newer_ids(self, store: Store) -> None:
+        copied = KeptAnswer(41, "2023-06-01T00:00:00", A, '{"q": 1}', "200", "201", "199")
+        await store.put_kept_answer(copied)
+        assert await store.kept_answers(None, 10) == [copied]
+        assert await store.kept_answer(41, (A,)) == ('{"q": 1}', A)
+        with pytest.raises(RejectedInput, match="answer 41"):
+            await store.put_kept_answer(copied)
+        assert await store.keep_answer("2023-06-02T00:00:00", A, "{}", "2023-01-01") > 41
+
     async def test_feeds_are_subscribed_once_updated_and_their_items_recorded(self, store: Store) -> None:
         feed = await store.add_feed("https://example.org/rss", A, "Example", "2023-06-01T00:00:00")
         with pytest.raises(RejectedInput, match="already subscribed"):
@@ -361,6 +386,10 @@ class IsolationContract:
     async def test_records_are_seen_only_in_their_scope(self, store: Store) -> None:
         answer = await store.keep_answer("2023-06-01T00:00:00", A, "{}", "2023-01-01")
         assert await store.kept_answer(answer, (B, "")) is None and await store.kept_answer(answer, (A,)) is not None
+        await store.answer_posted(answer, "200", "201")
+        assert await store.kept_answers((B, ""), 10, channel_id="200") == []
+        assert await store.kept_answers((B, ""), 10, since="2023-01-01") == []
+        assert [k.id for k in await store.kept_answers((A,), 10, channel_id="200")] == [answer]
         await store.add_vote("2023-06-01T00:00:00", A, "u1", "q?", 1, "[]", answer)
         assert await store.votes(10, (B, "")) == [] and len(await store.votes(10, (A,))) == 1
         feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")

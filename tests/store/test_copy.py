@@ -27,7 +27,9 @@ async def stocked(home: Path) -> None:
         await lib.ingest_articles(partition(read_path(SHIPPED))[0])
         [zebra] = await lib.ingest_articles([ZEBRAS], "guild:7")
         answer = await lib.ask(QUESTION)
-        await lib.record_feedback(QUESTION, 1, answer.quotes, user_id="42", scope="guild:7")
+        kept = await lib.keep_answer(answer, "guild:7")
+        await lib.store.answer_posted(kept, "300", "301", "299")
+        await lib.record_feedback(QUESTION, 1, answer.quotes, user_id="42", scope="guild:7", answer_id=kept)
         feed = await lib.store.add_feed("https://example.org/rss", "guild:7", "Example", "2023-06-01T00:00:00",
                                         announce_channel=1_234_567_890_123_456_789)
         await lib.store.record_feed_item(feed.id, FeedItemRecord("g1", "https://example.org/z", zebra.article_id,
@@ -51,7 +53,10 @@ async def test_a_library_copied_to_postgresql_and_back_answers_the_same(tmp_path
     source = await SQLiteStore.open(tmp_path / "sqlite" / "newsdesk.sqlite3")
     target = await PostgresStore.open(postgres_url)
     copied = await copy_library(source, target, dim)
-    assert (copied.articles, copied.feeds, copied.votes, copied.watches) == (2, 1, 1, 1)
+    assert (copied.articles, copied.feeds, copied.votes, copied.watches, copied.answers) == (2, 1, 1, 1, 1)
+    [answer] = await target.kept_answers(None, 10)  # with its id (old buttons carry it) and where it was posted
+    assert answer == (await source.kept_answers(None, 10))[0] and answer.message_id == "301"
+    assert [v["answer_id"] for v in await target.votes(10, None)] == [answer.id]  # the vote stays linked
     [kept] = await target.watches(("guild:7",))
     assert (kept.question, kept.channel_id, kept.user_id, kept.user_name) == ("Where did the zebras cross?", "500", "42", "ada")
     with pytest.raises(NewsdeskError, match="already holds 2 articles"):
@@ -64,6 +69,7 @@ async def test_a_library_copied_to_postgresql_and_back_answers_the_same(tmp_path
     back = await SQLiteStore.open(tmp_path / "back" / "newsdesk.sqlite3")
     await copy_library(target, back, dim)
     assert [f.announce_channel for f in await back.feeds(None)] == [1_234_567_890_123_456_789]
+    assert await back.kept_answers(None, 10) == [answer]
     for store in (source, target, back):
         await store.close()
     for settings in (settings_for(tmp_path / "pg", NEWSDESK_DATABASE_URL=postgres_url), settings_for(tmp_path / "back")):
