@@ -138,6 +138,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX watch_answers_due ON watch_answers (posted, created);
     """,
+    # 4: articles stored from a feed item's own text, and failed fetches of its page since (SQLite's version 10)
+    """
+    ALTER TABLE articles ADD COLUMN from_feed BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE feed_items ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

@@ -161,6 +161,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX watch_answers_due ON watch_answers (posted, created);
     """,
+    # 10: articles stored from a feed item's own text because its page could not be fetched (quotes
+    #     say so), and how often that page has failed to be fetched since (later polls try it again)
+    """
+    ALTER TABLE articles ADD COLUMN from_feed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feed_items ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

@@ -20,14 +20,14 @@ from .sqlite_vectors import VectorRows
 from .sqlite_watch import WatchRows
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
-    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin"
+    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin, from_feed"
 
 
 COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change
 
 
 def _article(row: Sequence[Any]) -> StoredArticle:
-    return StoredArticle(*row)
+    return StoredArticle(*row[:-1], from_feed=bool(row[-1]))
 
 
 FIND_EXISTING = (
@@ -140,9 +140,9 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows):
                     await self._db.execute("DELETE FROM articles WHERE id = ?", (replace_id,))
                 cursor = await self._db.execute(
                     "INSERT INTO articles (scope, key, title, source, url, published, author, origin, "
-                    "content_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "content_hash, added, from_feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (scope, key, article.title, article.source, article.url, article.published,
-                     article.author, article.origin, content_hash, utc_stamp()),
+                     article.author, article.origin, content_hash, utc_stamp(), int(article.from_feed)),
                 )
                 article_id = int(cursor.lastrowid or 0)
                 ids: list[int] = []
