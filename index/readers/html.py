@@ -142,7 +142,7 @@ def fragment_paragraphs(fragment: str) -> list[str]:
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (ParserError, ValueError):
-        return split_paragraphs(fragment)
+        return []  # not readable as HTML: no text rather than markup
     pieces: list[str] = []
     _fragment_pieces(root, pieces)
     return split_paragraphs("".join(pieces))
