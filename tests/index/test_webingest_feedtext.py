@@ -188,3 +188,19 @@ async def test_a_page_stored_meanwhile_under_its_own_url_takes_the_place_of_the_
     assert [(r.status, r.article_id) for r in again.results] == [("duplicate", page.article_id)]
     assert await lib.article(summary.id) is None
     assert [a.id for a in await by_title(lib, "Glacier retreat doubles in a decade, survey finds")] == [page.article_id]
+
+
+async def test_the_page_is_tried_again_when_the_feed_is_not_modified_or_no_longer_lists_the_item(
+    lib: Library, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.statuses["/jsonld_page.html"] = 403
+    site.extra_items[:] = [SUMMARY_ITEM.format(base=site.base, page="jsonld_page.html", guid=7001)]
+    await add_feed(lib, site.url("feed.rss"), "", LOCAL, check=False)
+    await poll_feeds(lib, LOCAL)
+    site.extra_items.clear()  # the feed drops the item and answers 304 from now on
+    del site.statuses["/jsonld_page.html"]
+    later(monkeypatch, hours=1)
+    [poll] = await poll_feeds(lib, LOCAL)
+    assert poll.status == "not modified" and [r.status for r in poll.results] == ["replaced"]
+    [page] = await by_title(lib, "Glacier retreat doubles in a decade, survey finds")
+    assert (page.from_feed, page.published, page.author) == (False, "2023-11-20", "Henrik Olsen")  # the page's own
