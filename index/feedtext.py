@@ -57,4 +57,4 @@ def due(record: FeedItemRecord, now: datetime) -> bool:
     except ValueError:
         return True
     last = last if last.tzinfo else last.replace(tzinfo=UTC)
-    return now >= last + RETRY_AFTER * 2 ** max(record.tries - 1, 0)
+    return now >= last + RETRY_AFTER * (1 << max(record.tries - 1, 0))

@@ -27,7 +27,10 @@ COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passage
 
 
 def _article(row: Sequence[Any]) -> StoredArticle:
-    return StoredArticle(*row[:-1], from_feed=bool(row[-1]))
+    (article_id, title, source, url, published, author, scope, paragraphs, content_hash, added, key, origin,
+     from_feed) = row
+    return StoredArticle(article_id, title, source, url, published, author, scope, paragraphs, content_hash, added,
+                         key, origin, bool(from_feed))
 
 
 FIND_EXISTING = (
