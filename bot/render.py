@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import discord
 from discord.utils import escape_markdown
 
-from index.models import Answer, Passage, Quote, StoredArticle
+from index.models import FEED_MARK, Answer, Passage, Quote, StoredArticle
 from index.text import sentence_spans
 
 MESSAGE_CHARS = 2000
@@ -92,18 +92,19 @@ def _link_text(title: str) -> str:
     return escape_markdown(title.replace("[", "(").replace("]", ")")) or "Untitled"
 
 
-def attribution(title: str, url: str, source: str, published: str, paragraph: int = 0) -> str:
-    """— [Title](url) · Source · date · ¶ n"""
+def attribution(title: str, url: str, source: str, published: str, paragraph: int = 0, from_feed: bool = False) -> str:
+    """— [Title](url) · Source · date · ¶ n, then "(feed summary)" when the text is the feed's own
+    (its page could not be fetched: index.webingest)."""
     name = _link_text(cut(title, 200))
     parts = [f"[{name}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" if url.startswith("http") else f"*{name}*"]
     parts += [escape_markdown(value) for value in (source, published[:10]) if value]
     if paragraph:
         parts.append(f"¶ {paragraph}")
-    return "— " + " · ".join(parts)
+    return "— " + " · ".join(parts) + (f" {FEED_MARK}" if from_feed else "")
 
 
 def _quote_block(quote: Quote, budget: int) -> tuple[str, bool]:
-    credit = attribution(quote.title, quote.url, quote.source, quote.published, quote.paragraph)
+    credit = attribution(quote.title, quote.url, quote.source, quote.published, quote.paragraph, quote.from_feed)
     also = [a.get("source") or a.get("title", "") for a in quote.also_in]
     if also:
         credit += "\n" + cut("Also in: " + ", ".join(escape_markdown(a) for a in also if a), 300)
@@ -181,6 +182,8 @@ def article_pages(article: StoredArticle, passages: Sequence[Passage]) -> list[d
                 chunks.append(piece)
     chunks = chunks or ["*(no stored paragraphs)*"]
     meta = " · ".join(v for v in (article.source, article.published[:10], article.author) if v)
+    if article.from_feed:
+        meta = f"{meta} {FEED_MARK}".strip()
     pages = []
     for number, chunk in enumerate(chunks, 1):
         embed = discord.Embed(title=cut(article.title or "Untitled", TITLE_CHARS), description=chunk,
@@ -203,7 +206,7 @@ def sources_pages(articles: Sequence[StoredArticle], where: str) -> list[discord
         for article in articles[number * SOURCES_PER_PAGE : (number + 1) * SOURCES_PER_PAGE]:
             origin = "shipped" if article.scope == "" else "added here"
             rows.append(f"`#{article.id}` " + attribution(article.title, article.url, article.source,
-                                                          article.published)[2:] + f" · {origin}")
+                                                          article.published, 0, article.from_feed)[2:] + f" · {origin}")
         embed = discord.Embed(title=f"Articles you can ask about in {where} ({len(articles)})",
                               description=cut("\n".join(rows), DESCRIPTION_CHARS), colour=ANSWER_COLOUR)
         embed.set_footer(text=f"page {number + 1}/{total}")

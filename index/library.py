@@ -44,8 +44,11 @@ def _take(items: Iterator[readers.ReadItem], n: int) -> list[readers.ReadItem]:
 
 
 def content_hash(article: Article) -> str:
-    """Identity of an article's content: title and paragraphs, case and spacing as stored."""
+    """Identity of an article's content: title and paragraphs, case and spacing as stored. Text taken
+    from a feed (Article.from_feed) never matches a page's, so the page replaces it when fetched."""
     body = "\n\n".join((article.title, *article.paragraphs))
+    if article.from_feed:
+        body = "[feed text]\n\n" + body
     return hashlib.sha256(body.encode()).hexdigest()
 
 

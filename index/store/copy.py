@@ -1,8 +1,9 @@
 """Copy a whole library from one store to another (SQLite to PostgreSQL and back) without
-re-embedding: articles with their passages and vectors, sentence vectors, entities, feeds with
-their items, the answers kept for buttons and exports (with their ids, which old buttons carry, and
-where they were posted), votes (still linked to those answers), standing questions and the library's
-settings. Standing questions' answers not yet posted are not copied."""
+re-embedding: articles with their passages and vectors (and whether their text came from a feed),
+sentence vectors, entities, feeds with their items (with the tries of pages still to fetch), the
+answers kept for buttons and exports (with their ids, which old buttons carry, and where they were
+posted), votes (still linked to those answers), standing questions and the library's settings.
+Standing questions' answers not yet posted are not copied."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -46,7 +47,7 @@ async def copy_library(
         old = [p.id for p in rows]
         vectors = await source.vectors_by_id(old, dim)
         article = Article(stored.title, tuple(p.text for p in rows), stored.source, stored.url, stored.published,
-                          stored.author, stored.origin, stored.key)
+                          stored.author, stored.origin, stored.key, from_feed=stored.from_feed)
         matrix = np.stack([vectors[i] for i in old]) if old else np.zeros((0, dim), np.float32)
         article_ids[stored.id], new, _ = await target.put_article(
             article, stored.scope, stored.key, stored.content_hash, matrix)
@@ -65,7 +66,7 @@ async def copy_library(
                                              "last_polled": feed.last_polled, "last_error": feed.last_error})
         for item in await source.feed_items(feed.id):
             linked = replace(item, article_id=article_ids.get(item.article_id) if item.article_id else None)
-            await target.record_feed_item(copied.id, linked, feed.last_polled or feed.added)
+            await target.record_feed_item(copied.id, linked, item.seen or feed.last_polled or feed.added)
     await target.optimize()
     answers = await source.kept_answers(None, 1_000_000_000)
     for posted in answers:  # oldest first, each with its id: the buttons on their messages carry it

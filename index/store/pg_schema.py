@@ -147,6 +147,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX answers_channel ON answers (channel_id);
     CREATE INDEX answers_message ON answers (message_id);
     """,
+    # 5: articles stored from a feed item's own text, and failed fetches of its page since (SQLite's version 11)
+    """
+    ALTER TABLE articles ADD COLUMN from_feed BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE feed_items ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

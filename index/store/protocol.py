@@ -199,10 +199,10 @@ class Store(Protocol):
         """Give back `owner`'s lease on a feed (another's is left alone)."""
 
     async def feed_items(self, feed_id: int) -> list[FeedItemRecord]:
-        """What is recorded of a feed's items."""
+        """What is recorded of a feed's items, each with when it was last recorded (`seen`)."""
 
     async def record_feed_item(self, feed_id: int, item: FeedItemRecord, seen: str) -> None:
-        """Record (or replace) what became of one feed item."""
+        """Record (or replace) what became of one feed item (its `tries` too), at `seen`."""
 
     # ---- standing questions (index.watch) -------------------------------------------------
     async def add_watch(self, watch: StandingQuestion, limit: int) -> int:

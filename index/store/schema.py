@@ -171,6 +171,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX answers_channel ON answers (channel_id);
     CREATE INDEX answers_message ON answers (message_id);
     """,
+    # 11: articles stored from a feed item's own text because its page could not be fetched (quotes
+    #     say so), and how often that page has failed to be fetched since (later polls try it again)
+    """
+    ALTER TABLE articles ADD COLUMN from_feed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feed_items ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

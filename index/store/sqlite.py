@@ -21,7 +21,7 @@ from .sqlite_vectors import VectorRows
 from .sqlite_watch import WatchRows
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
-    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin"
+    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin, from_feed"
 
 
 PAGE_SIZE = 16_384
@@ -33,7 +33,10 @@ COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passage
 
 
 def _article(row: Sequence[Any]) -> StoredArticle:
-    return StoredArticle(*row)
+    (article_id, title, source, url, published, author, scope, paragraphs, content_hash, added, key, origin,
+     from_feed) = row
+    return StoredArticle(article_id, title, source, url, published, author, scope, paragraphs, content_hash, added,
+                         key, origin, bool(from_feed))
 
 
 FIND_EXISTING = (
@@ -147,9 +150,9 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows):
                     await self._db.execute("DELETE FROM articles WHERE id = ?", (replace_id,))
                 cursor = await self._db.execute(
                     "INSERT INTO articles (scope, key, title, source, url, published, author, origin, "
-                    "content_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "content_hash, added, from_feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (scope, key, article.title, article.source, article.url, article.published,
-                     article.author, article.origin, content_hash, utc_stamp()),
+                     article.author, article.origin, content_hash, utc_stamp(), int(article.from_feed)),
                 )
                 article_id = int(cursor.lastrowid or 0)
                 ids: list[int] = []

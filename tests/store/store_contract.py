@@ -73,6 +73,17 @@ class ArticleContract:
         assert await store.passage_count() == 1  # ids may be reused: the old passages are gone
         assert [p.text for p in await store.passages(new_id, None)] == ["Revised."]
 
+    async def test_an_article_from_feed_text_is_marked_until_replaced_by_its_page(self, store: Store) -> None:
+        summary = Article("Budget", ("The council passed the budget on Tuesday evening after a long debate.",),
+                          source="Contract", url="https://example.org/budget", from_feed=True)
+        feed_id, _ = await put(store, summary)
+        assert [a.from_feed for a in await store.articles(None)] == [True]
+        assert (await store.article(feed_id, None)).from_feed  # type: ignore[union-attr]
+        page = Article("Budget", ("The full page.", "Its second paragraph."), source="Contract", url=summary.url)
+        page_id, _, _ = await store.put_article(page, "", "Budget", "hash-page", vectors(2), replace_id=feed_id)
+        [stored] = await store.articles_by_id([page_id], None)
+        assert (stored.from_feed, stored.paragraphs) == (False, 2)
+
     async def test_deleting_an_article_removes_what_hangs_on_it(self, store: Store) -> None:
         article_id, ids = await put(store, article("Gone"))
         await store.put_sentences([(ids[0], [(0, 5)], vectors(1))])
@@ -228,6 +239,10 @@ class RecordContract:
         await store.record_feed_item(feed.id, item, "2023-06-01T00:00:00")
         await store.record_feed_item(feed.id, FeedItemRecord("guid-1", item.url, None, "added", ""), "2023-06-02")
         assert await store.feed_items(feed.id) == [FeedItemRecord("guid-1", item.url, None, "added", "")]
+        tried = FeedItemRecord("guid-2", "https://example.org/b", None, "feed text", "HTTP status 403 Forbidden", 2)
+        await store.record_feed_item(feed.id, tried, "2023-06-03T00:00:00+00:00")
+        found = {i.guid: i for i in await store.feed_items(feed.id)}
+        assert (found["guid-2"], found["guid-2"].tries, found["guid-2"].seen) == (tried, 2, "2023-06-03T00:00:00+00:00")
         assert await store.remove_feed(feed.id, None) and not await store.remove_feed(feed.id, None)
         assert await store.feed_items(feed.id) == []
 
