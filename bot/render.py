@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import discord
 from discord.utils import escape_markdown
 
 from index.models import Answer, Passage, Quote, StoredArticle
 from index.text import sentence_spans
+from index.timeline import Timeline, TimelineEntry
 
 MESSAGE_CHARS = 2000
 TITLE_CHARS = 256
@@ -20,6 +22,8 @@ CHOICE_CHARS = 100
 ELLIPSIS = "..."
 PAGE_CHARS = 3500  # article pages: room below the description limit, easier to read
 SOURCES_PER_PAGE = 15
+TIMELINE_PER_PAGE = 5
+TIMELINE_QUOTE_CHARS = 600  # a timeline quote's share of its page
 ANSWER_COLOUR = discord.Colour.blue()
 REFUSAL_COLOUR = discord.Colour.light_grey()
 
@@ -207,6 +211,45 @@ def sources_pages(articles: Sequence[StoredArticle], where: str) -> list[discord
         embed = discord.Embed(title=f"Articles you can ask about in {where} ({len(articles)})",
                               description=cut("\n".join(rows), DESCRIPTION_CHARS), colour=ANSWER_COLOUR)
         embed.set_footer(text=f"page {number + 1}/{total}")
+        pages.append(embed)
+    return pages
+
+
+def _timeline_block(entry: TimelineEntry) -> tuple[str, bool]:
+    """**date** (or **undated**), the quote verbatim (cut at a sentence when long), its attribution."""
+    quote = entry.quote
+    body, was_cut = _window(replace(quote, highlights=[]), TIMELINE_QUOTE_CHARS)
+    lines = "\n".join("> " + line if line.strip() else ">" for line in body.split("\n"))
+    credit = attribution(quote.title, quote.url, quote.source, "", quote.paragraph)
+    also = [a.get("source") or a.get("title", "") for a in quote.also_in]
+    if also:
+        credit += "\n" + cut("Also in: " + ", ".join(escape_markdown(str(a)) for a in also if a), 300)
+    return f"**{entry.day or 'undated'}**\n{lines}\n{credit}", was_cut
+
+
+def timeline_pages(found: Timeline) -> list[discord.Embed]:
+    """The timeline, TIMELINE_PER_PAGE entries a page: dated ones oldest first, then the undated; or
+    why there is none."""
+    if not found.entries:
+        lines = [f"No timeline for “{escape_markdown(cut(found.topic, 300))}”: {escape_markdown(found.reason)}.",
+                 f"Searched {found.searched} article{'s' if found.searched != 1 else ''}."]
+        if found.window:
+            lines.append(f"Searched {escape_markdown(found.window)}.")
+        return [notice_embed("\n".join(lines))]
+    total = (len(found.entries) + TIMELINE_PER_PAGE - 1) // TIMELINE_PER_PAGE
+    count = len(found.entries)
+    about = f"{count} article{'s' if count != 1 else ''}, oldest first" + ("; undated last" if found.undated else "")
+    if found.more:
+        about += f"; {found.more} more not shown (narrow with since/until)"
+    if found.window:
+        about += f"; {found.window}"
+    pages = []
+    for number in range(total):
+        blocks = [_timeline_block(e) for e in found.entries[number * TIMELINE_PER_PAGE : (number + 1) * TIMELINE_PER_PAGE]]
+        embed = discord.Embed(title=cut(f"Timeline: {found.topic}", TITLE_CHARS), colour=ANSWER_COLOUR,
+                              description=cut("\n\n".join(block for block, _ in blocks), DESCRIPTION_CHARS))
+        shortened = " Quotes were shortened (...): /article shows the full text." if any(c for _, c in blocks) else ""
+        embed.set_footer(text=cut(f"{about} · page {number + 1}/{total}.{shortened}", FOOTER_CHARS))
         pages.append(embed)
     return pages
 
