@@ -23,7 +23,7 @@ ELLIPSIS = "..."
 PAGE_CHARS = 3500  # article pages: room below the description limit, easier to read
 SOURCES_PER_PAGE = 15
 TIMELINE_PER_PAGE = 5
-TIMELINE_QUOTE_CHARS = 600  # a timeline quote's share of its page
+TIMELINE_QUOTE_CHARS = 600  # a timeline quote at most (less when a page's attributions are long)
 ANSWER_COLOUR = discord.Colour.blue()
 REFUSAL_COLOUR = discord.Colour.light_grey()
 
@@ -215,16 +215,29 @@ def sources_pages(articles: Sequence[StoredArticle], where: str) -> list[discord
     return pages
 
 
-def _timeline_block(entry: TimelineEntry) -> tuple[str, bool]:
-    """**date** (or **undated**), the quote verbatim (cut at a sentence when long), its attribution."""
+def _timeline_credit(entry: TimelineEntry) -> str:
+    """An entry's attribution (its date leads the entry) and the other outlets of the same story."""
     quote = entry.quote
-    body, was_cut = _window(replace(quote, highlights=[]), TIMELINE_QUOTE_CHARS)
-    lines = "\n".join("> " + line if line.strip() else ">" for line in body.split("\n"))
     credit = attribution(quote.title, quote.url, quote.source, "", quote.paragraph)
     also = [a.get("source") or a.get("title", "") for a in quote.also_in]
     if also:
         credit += "\n" + cut("Also in: " + ", ".join(escape_markdown(str(a)) for a in also if a), 300)
-    return f"**{entry.day or 'undated'}**\n{lines}\n{credit}", was_cut
+    return credit
+
+
+def _timeline_page(entries: Sequence[TimelineEntry]) -> tuple[str, bool]:
+    """The entries as one page's markdown: bold date, the quote verbatim (cut at a sentence to fit
+    the page, at most TIMELINE_QUOTE_CHARS), its attribution; and whether a quote was cut."""
+    credits = [_timeline_credit(e) for e in entries]
+    room = DESCRIPTION_CHARS - sum(len(c) + 40 for c in credits)
+    budget = max(min(TIMELINE_QUOTE_CHARS, room // max(len(entries), 1)), 80)
+    blocks, was_cut = [], False
+    for entry, credit in zip(entries, credits):
+        body, cut_here = _window(replace(entry.quote, highlights=[]), budget)
+        lines = "\n".join("> " + line if line.strip() else ">" for line in body.split("\n"))
+        blocks.append(f"**{entry.day or 'undated'}**\n{lines}\n{credit}")
+        was_cut = was_cut or cut_here
+    return cut("\n\n".join(blocks), DESCRIPTION_CHARS), was_cut
 
 
 def timeline_pages(found: Timeline) -> list[discord.Embed]:
@@ -237,7 +250,7 @@ def timeline_pages(found: Timeline) -> list[discord.Embed]:
             lines.append(f"Searched {escape_markdown(found.window)}.")
         return [notice_embed("\n".join(lines))]
     total = (len(found.entries) + TIMELINE_PER_PAGE - 1) // TIMELINE_PER_PAGE
-    count = len(found.entries)
+    count = sum(1 + len(e.quote.also_in) for e in found.entries)
     about = f"{count} article{'s' if count != 1 else ''}, oldest first" + ("; undated last" if found.undated else "")
     if found.more:
         about += f"; {found.more} more not shown (narrow with since/until)"
@@ -245,10 +258,9 @@ def timeline_pages(found: Timeline) -> list[discord.Embed]:
         about += f"; {found.window}"
     pages = []
     for number in range(total):
-        blocks = [_timeline_block(e) for e in found.entries[number * TIMELINE_PER_PAGE : (number + 1) * TIMELINE_PER_PAGE]]
-        embed = discord.Embed(title=cut(f"Timeline: {found.topic}", TITLE_CHARS), colour=ANSWER_COLOUR,
-                              description=cut("\n\n".join(block for block, _ in blocks), DESCRIPTION_CHARS))
-        shortened = " Quotes were shortened (...): /article shows the full text." if any(c for _, c in blocks) else ""
+        text, was_cut = _timeline_page(found.entries[number * TIMELINE_PER_PAGE : (number + 1) * TIMELINE_PER_PAGE])
+        embed = discord.Embed(title=cut(f"Timeline: {found.topic}", TITLE_CHARS), colour=ANSWER_COLOUR, description=text)
+        shortened = " Quotes were shortened (...): /article shows the full text." if was_cut else ""
         embed.set_footer(text=cut(f"{about} · page {number + 1}/{total}.{shortened}", FOOTER_CHARS))
         pages.append(embed)
     return pages

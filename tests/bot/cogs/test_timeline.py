@@ -40,7 +40,7 @@ async def test_a_timeline_is_ordered_by_date_and_pages_with_buttons(world: World
     assert description(page).startswith(
         "**2022-03-14**\n> Inspectors found cracks in the deck of the harbour bridge and ordered urgent repairs.\n"
         "— [Cracks found in harbour bridge](<https://gazette.example/cracks-found-in-harbour-bridge>) · GAZETTE · ¶ 1")
-    assert embed["footer"]["text"] == "11 articles, oldest first; undated last · page 1/3."
+    assert embed["footer"]["text"] == "12 articles, oldest first; undated last · page 1/3."  # 11 entries, one with 2 outlets
     assert buttons(page) == ["Previous", "1/3", "Next"]
 
     turn = await world.fake.click(world.reader, page, "Next")
