@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .answer import build_quote, leans_on_person, near_duplicate
+from .clean import normalize_line
+from .errors import BadQuestion
 from .models import Passage, Quote, StoredArticle
 from .search import Hit, retrieve
 from .text import content_terms
@@ -35,7 +37,8 @@ POOL = 150  # candidates from each of dense and BM25 (a question's are index.sea
 MIN_COVERAGE = 0.5  # share of the topic's weighted terms an article's best passage must hold
 SCORE_MARGIN = 0.35  # how far below the best article's score an article may be
 LIMIT = 60  # entries at most: the most relevant articles, then put in date order
-VAGUE = "the topic has no words to search by; name a person, place, organisation or event"
+NAME_ONE = "name a person, place, organisation or event"
+VAGUE = f"the topic has no words to search by; {NAME_ONE}"
 
 
 @dataclass
@@ -81,6 +84,16 @@ class Timeline:
                 "more": self.more, "window": self.window, "reason": self.reason}
 
 
+def check_topic(topic: str, cap: int) -> str:
+    """The topic stripped, or BadQuestion naming what is wrong with it (as long as a question may be)."""
+    topic = topic.strip()
+    if not normalize_line(topic):
+        raise BadQuestion(f"the topic is empty; {NAME_ONE}")
+    if len(topic) > cap:
+        raise BadQuestion(f"the topic is {len(topic):,} characters long; the limit is {cap:,}")
+    return topic
+
+
 def day_of(published: str) -> str:
     """The ISO day an article was published, "" when unknown or not a date."""
     try:
@@ -95,7 +108,7 @@ async def build(
     """The timeline of `topic` in `scopes` (None: every scope), only articles published `since`..`until`
     (YYYY-MM-DD, both included; undated ones left out then) when given. BadQuestion names a bad
     topic or date; an empty timeline carries its `reason`."""
-    topic = lib.check_question(topic)
+    topic = check_topic(topic, lib.settings.max_question_chars)
     window = explicit_window(since, until)
     found = Timeline(topic, searched=await lib.store.article_count(scopes), window=window.describe() if window else "")
     if not content_terms(without_dates(topic)):

@@ -118,8 +118,10 @@ async def test_nothing_about_the_topic_or_a_vague_topic_is_an_empty_timeline_wit
     assert window.entries == [] and window.reason == f"no stored article published then is about “{TOPIC}”"
     vague = await lib.timeline("what about the")
     assert vague.entries == [] and vague.reason == VAGUE
-    with pytest.raises(BadQuestion, match="empty"):
+    with pytest.raises(BadQuestion, match="^the topic is empty; name a person, place, organisation or event$"):
         await lib.timeline("   ")
+    with pytest.raises(BadQuestion, match="^the topic is 799 characters long; the limit is 500$"):
+        await lib.timeline("pier " * 160)
 
 
 async def test_the_limit_keeps_the_most_relevant_and_counts_the_rest(lib: Library) -> None:
