@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from .library import Library
 
 POOL = 150  # candidates from each of dense and BM25 (a question's are index.search.CANDIDATES, 30)
-MIN_COVERAGE = 0.5  # share of the topic's weighted terms an article's best passage must hold
-SCORE_MARGIN = 0.35  # how far below the best article's score an article may be
+MIN_COVERAGE = 0.7  # share of the topic's weighted terms an article's best passage must hold (headline terms half)
+SCORE_MARGIN = 0.5  # how far below the best article's score an article may be (one-word topics: the only floor)
 LIMIT = 60  # entries at most: the most relevant articles, then put in date order
 NAME_ONE = "name a person, place, organisation or event"
 VAGUE = f"the topic has no words to search by; {NAME_ONE}"
