@@ -2,15 +2,16 @@
 
 `build(lib, topic, scopes)` (the library's `timeline`) searches like a question with a deeper pool
 (POOL candidates from each of dense and BM25, within the since/until window before ranking, no
-recency bonus), keeps each article's best passage, and keeps only the articles about the topic:
+recency bonus), takes each article's best passage, and keeps only the articles about the topic:
   - the passage (its article's headline at half credit, as in index.search) holds at least
     MIN_COVERAGE of the topic's IDF-weighted terms, and
   - its score is at most SCORE_MARGIN below the best article's.
 Both were measured on news-2023 (docs/EVAL.md, "Timelines"). Near-duplicate copies of one wire story
 (index.answer.near_duplicate) become one entry listing the other outlets, the earliest-dated copy
 quoted. Entries run by publication date, oldest first; articles without a date come last, most
-relevant first, marked undated. Each quote is the passage's best sentence for the topic, widened
-to name who speaks (index.answer.build_quote): the article's text, verbatim.
+relevant first, marked undated. Each article is quoted from its best passage that reads as a sentence
+and holds the topic (`quotable`: not a subhead), its best sentence for the topic, widened to name who
+speaks (index.answer.build_quote): the article's text, verbatim.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from .clean import normalize_line
 from .errors import BadQuestion
 from .models import Passage, Quote, StoredArticle
 from .search import Hit, retrieve
-from .text import content_terms
+from .text import content_terms, words
 from .when import explicit_window, without_dates
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 POOL = 150  # candidates from each of dense and BM25 (a question's are index.search.CANDIDATES, 30)
 MIN_COVERAGE = 0.7  # share of the topic's weighted terms an article's best passage must hold (headline terms half)
 SCORE_MARGIN = 0.5  # how far below the best article's score an article may be (one-word topics: the only floor)
+MIN_WORDS = 6  # a passage shorter than this is a heading, not a quote (when the article has a longer one)
+STATEMENT_ENDS = frozenset(".!\"”’')")
 LIMIT = 60  # entries at most: the most relevant articles, then put in date order
 NAME_ONE = "name a person, place, organisation or event"
 VAGUE = f"the topic has no words to search by; {NAME_ONE}"
@@ -132,16 +135,29 @@ async def build(
 
 
 def about(hits: Sequence[Hit], articles: dict[int, StoredArticle]) -> list[Hit]:
-    """Each article's best passage, best first, for the articles about the topic (see the module doc)."""
-    best: dict[int, Hit] = {}
+    """For each article about the topic (judged by its best passage, see the module doc), best first,
+    the passage to quote (`quotable`)."""
+    own: dict[int, list[Hit]] = {}
     for hit in sorted(hits, key=lambda h: h.score, reverse=True):
         if hit.passage.article_id in articles:
-            best.setdefault(hit.passage.article_id, hit)
-    ranked = list(best.values())
-    if not ranked:
+            own.setdefault(hit.passage.article_id, []).append(hit)
+    if not own:
         return []
-    floor = ranked[0].score - SCORE_MARGIN
-    return [h for h in ranked if h.score >= floor and h.coverage >= MIN_COVERAGE]
+    floor = max(found[0].score for found in own.values()) - SCORE_MARGIN
+    return [quotable(found) for found in own.values() if found[0].score >= floor and found[0].coverage >= MIN_COVERAGE]
+
+
+def quotable(found: Sequence[Hit]) -> Hit:
+    """An article's best passage that reads as a sentence and still holds the topic (MIN_COVERAGE),
+    else its best: a scraped page's subheads ("George Santos", "What happened to Damar Hamlin?")
+    name a topic well but tell nothing of it."""
+    return next((h for h in found if h.coverage >= MIN_COVERAGE and reads_as_sentence(h.passage.text)), found[0])
+
+
+def reads_as_sentence(text: str) -> bool:
+    """At least MIN_WORDS words, ending as a statement does (not a question, a colon or a bare heading)."""
+    end = text.rstrip()[-1:]
+    return len(words(text)) >= MIN_WORDS and end in STATEMENT_ENDS
 
 
 async def previous_passages(lib: Library, hits: Sequence[Hit]) -> dict[tuple[int, int], Passage]:

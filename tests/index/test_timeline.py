@@ -128,3 +128,14 @@ async def test_the_limit_keeps_the_most_relevant_and_counts_the_rest(lib: Librar
     found = await lib.timeline(TOPIC, limit=2)
     assert 1 <= len(found.entries) <= 2 and found.more == 4  # six articles (the two wire copies one entry)
     assert [e.undated for e in found.entries] == sorted(e.undated for e in found.entries)  # undated last
+
+
+async def test_an_article_is_quoted_from_a_sentence_not_from_a_subhead_naming_the_topic(lib: Library) -> None:
+    await lib.ingest_articles([story("Live updates", "2023-05-05", "DAILY", "Harbour bridge repairs",
+                                     "What about the harbour bridge repairs?",
+                                     "Welders worked through the night on the harbour bridge repairs, the council said.")],
+                              scope=guild_scope(5))
+    found = await lib.timeline(TOPIC, ("", guild_scope(5)))
+    [live] = [e for e in found.entries if e.quote.title == "Live updates"]
+    assert (live.quote.text, live.quote.paragraph) == (
+        "Welders worked through the night on the harbour bridge repairs, the council said.", 3)
