@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import answer_log, entities, readers, watch
+from . import answer_log, entities, readers, timeline as timelines, watch
 from .answer import compose, leans_on_person, refusal
 from .clean import normalize_line
 from .config import Settings
@@ -286,6 +286,17 @@ class Library(VectorIndexKeeping):
             answer.reason = f"no stored article was published {window.since} to {window.until}, the dates “{window.phrase}” asks about"
         answer.window = window.describe() if window else ""
         return answer, hits
+
+    async def timeline(
+        self, topic: str, scopes: Sequence[str] | None = (GLOBAL_SCOPE,), *, since: str = "", until: str = "",
+        limit: int = timelines.LIMIT,
+    ) -> timelines.Timeline:
+        """One verbatim quote per article about `topic` in `scopes`, by publication date (index.timeline);
+        `since`/`until` (YYYY-MM-DD) keep only articles published then (undated ones left out)."""
+        if not self.write_lock.locked():
+            async with self.write_lock:
+                await self._follow_other_writers()
+        return await timelines.build(self, topic, scopes, since, until, limit)
 
     async def sentence_vectors(self, passages: Sequence[Passage]) -> SentenceVectors:
         """Sentence spans and vectors of passages: stored ones, the missing made (and stored now;

@@ -22,7 +22,7 @@ from ..logs import log_uncaught_exceptions, setup_logging
 from ..models import GLOBAL_SCOPE, IngestResult, guild_of, read_scopes
 from ..progress import ProgressBar
 from ..render import answer_json, answer_text, article_line
-from . import export as cli_export, feeds as cli_feeds, watch as cli_watch
+from . import export as cli_export, feeds as cli_feeds, timeline as cli_timeline, watch as cli_watch
 
 NOW_HELP = "the day questions are asked on (YYYY-MM-DD): \"this week\" or \"in March\" count from it (default: today)"
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -307,6 +307,7 @@ async def _eval_news(args: argparse.Namespace, settings: Settings, folder: Path)
 COMMANDS["feeds"] = cli_feeds.run_feeds
 COMMANDS["watch"] = cli_watch.run_watch
 COMMANDS["export"] = cli_export.run_export
+COMMANDS["timeline"] = cli_timeline.run_timeline
 
 
 def add_plugins(sub: argparse._SubParsersAction[Any]) -> None:
@@ -361,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_feeds.add_parsers(sub)
     cli_watch.add_parsers(sub)
     cli_export.add_parser(sub)
+    cli_timeline.add_parser(sub)
     add_plugins(sub)
     return parser
 
