@@ -49,3 +49,13 @@ def range_problem(since: str, until: str) -> str | None:
     if problem is None and since.strip() and until.strip() and since.strip() > until.strip():
         problem = f"`since` ({since.strip()}) is after `until` ({until.strip()}); no article can match."
     return problem
+
+
+def topic_problem(topic: str, max_chars: int) -> str | None:
+    """Why a timeline topic can't be searched, in words a user can read; None when it is fine."""
+    text = topic.strip()
+    if not text:
+        return "Name a topic, e.g. `/timeline topic: harbour bridge`."
+    if len(text) > max_chars:
+        return f"A topic can be at most {max_chars} characters; yours has {len(text)}. Please shorten it."
+    return None

@@ -11,7 +11,7 @@ from discord.utils import escape_markdown
 
 from bot import render
 from index.library import Library
-from index.models import GLOBAL_SCOPE, Subscription, guild_scope
+from index.models import FEED_MARK, GLOBAL_SCOPE, Subscription, guild_scope
 from index.webingest import PollResult, list_feeds, set_announce_channel
 
 log = logging.getLogger(__name__)
@@ -20,15 +20,22 @@ FILE = "feed-announce.json"  # where versions before the feeds table's announce_
 
 
 def announcement(poll: PollResult) -> str | None:
-    """One message listing the articles a poll added; None when it added none."""
+    """One message listing the articles a poll added; None when it added none. Those stored from the
+    feed's own text (their pages could not be fetched) are counted and marked, and those whose page
+    now replaced that text are said to be."""
     new = [r for r in poll.results if r.status in ANNOUNCED]
     if not new:
         return None
     name = escape_markdown(render.cut(poll.feed.title or poll.feed.url, 200))
-    lines = [f"New from **{name}**:"]
+    summaries = sum(r.article_id in poll.feed_text for r in new)
+    count = (f" ({summaries} from the feed's own text: {'its page' if summaries == 1 else 'their pages'} could "
+             "not be fetched)") if summaries else ""
+    lines = [f"New from **{name}**{count}:"]
     for result in new:
         title = escape_markdown(render.cut(result.title or result.origin, 200))
-        lines.append(f"• “{title}” (#{result.article_id}) <{result.origin}>")
+        note = f" {FEED_MARK}" if result.article_id in poll.feed_text else (
+            " (its page now replaces the feed summary)" if result.article_id in poll.refetched else "")
+        lines.append(f"• “{title}” (#{result.article_id}) <{result.origin}>{note}")
     return render.cut("\n".join(lines), render.MESSAGE_CHARS)
 
 

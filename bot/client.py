@@ -70,7 +70,7 @@ class NewsdeskBot(commands.Bot):
         self.synced: bool | None = None  # True when this start pushed commands to Discord
 
     async def setup_hook(self) -> None:
-        from bot.cogs import admin, articles, feeds, questions, watch
+        from bot.cogs import admin, articles, exports, feeds, questions, timeline, watch
         from bot.views import AnswerButton
 
         self.add_dynamic_items(AnswerButton)  # answers' buttons, also on messages from before a restart
@@ -79,6 +79,8 @@ class NewsdeskBot(commands.Bot):
         await self.add_cog(admin.Admin(self))
         await self.add_cog(feeds.Feeds(self))
         await self.add_cog(watch.Watch(self))
+        await self.add_cog(exports.Exports(self))
+        await self.add_cog(timeline.Timelines(self))
         await move_announce_file(self.library, self.settings.home)  # from a version that kept them in a file
         await self.warm_up()
         await self.sync_commands()

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import discord
 from discord.utils import escape_markdown
 
-from index.models import Answer, Passage, Quote, StoredArticle
+from index.models import FEED_MARK, Answer, Passage, Quote, StoredArticle
 from index.text import sentence_spans
+from index.timeline import Timeline, TimelineEntry
 from index.wire import outlets
 
 MESSAGE_CHARS = 2000
@@ -21,6 +23,8 @@ CHOICE_CHARS = 100
 ELLIPSIS = "..."
 PAGE_CHARS = 3500  # article pages: room below the description limit, easier to read
 SOURCES_PER_PAGE = 15
+TIMELINE_PER_PAGE = 5
+TIMELINE_QUOTE_CHARS = 600  # a timeline quote at most (less when a page's attributions are long)
 ANSWER_COLOUR = discord.Colour.blue()
 REFUSAL_COLOUR = discord.Colour.light_grey()
 
@@ -93,18 +97,19 @@ def _link_text(title: str) -> str:
     return escape_markdown(title.replace("[", "(").replace("]", ")")) or "Untitled"
 
 
-def attribution(title: str, url: str, source: str, published: str, paragraph: int = 0) -> str:
-    """— [Title](url) · Source · date · ¶ n"""
+def attribution(title: str, url: str, source: str, published: str, paragraph: int = 0, from_feed: bool = False) -> str:
+    """— [Title](url) · Source · date · ¶ n, then "(feed summary)" when the text is the feed's own
+    (its page could not be fetched: index.webingest)."""
     name = _link_text(cut(title, 200))
     parts = [f"[{name}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" if url.startswith("http") else f"*{name}*"]
     parts += [escape_markdown(value) for value in (source, published[:10]) if value]
     if paragraph:
         parts.append(f"¶ {paragraph}")
-    return "— " + " · ".join(parts)
+    return "— " + " · ".join(parts) + (f" {FEED_MARK}" if from_feed else "")
 
 
 def _quote_block(quote: Quote, budget: int) -> tuple[str, bool]:
-    credit = attribution(quote.title, quote.url, quote.source, quote.published, quote.paragraph)
+    credit = attribution(quote.title, quote.url, quote.source, quote.published, quote.paragraph, quote.from_feed)
     also = [a.get("source") or a.get("title", "") for a in quote.also_in]
     if also:
         credit += "\n" + cut("Also in: " + ", ".join(escape_markdown(a) for a in also if a), 300)
@@ -182,6 +187,8 @@ def article_pages(article: StoredArticle, passages: Sequence[Passage]) -> list[d
                 chunks.append(piece)
     chunks = chunks or ["*(no stored paragraphs)*"]
     meta = " · ".join(v for v in (article.source, article.published[:10], article.author) if v)
+    if article.from_feed:
+        meta = f"{meta} {FEED_MARK}".strip()
     pages = []
     for number, chunk in enumerate(chunks, 1):
         embed = discord.Embed(title=cut(article.title or "Untitled", TITLE_CHARS), description=chunk,
@@ -207,13 +214,64 @@ def sources_pages(
         for article in articles[number * SOURCES_PER_PAGE : (number + 1) * SOURCES_PER_PAGE]:
             origin = "shipped" if article.scope == "" else "added here"
             row = f"`#{article.id}` " + attribution(article.title, article.url, article.source,
-                                                    article.published)[2:] + f" · {origin}"
+                                                    article.published, 0, article.from_feed)[2:] + f" · {origin}"
             if also := (copies or {}).get(article.id):
                 row += " · also: " + escape_markdown(cut(outlets(also), 200))
             rows.append(row)
         embed = discord.Embed(title=f"Articles you can ask about in {where} ({len(articles)})",
                               description=cut("\n".join(rows), DESCRIPTION_CHARS), colour=ANSWER_COLOUR)
         embed.set_footer(text=f"page {number + 1}/{total}")
+        pages.append(embed)
+    return pages
+
+
+def _timeline_credit(entry: TimelineEntry) -> str:
+    """An entry's attribution (its date leads the entry) and the other outlets of the same story."""
+    quote = entry.quote
+    credit = attribution(quote.title, quote.url, quote.source, "", quote.paragraph)
+    also = [a.get("source") or a.get("title", "") for a in quote.also_in]
+    if also:
+        credit += "\n" + cut("Also in: " + ", ".join(escape_markdown(str(a)) for a in also if a), 300)
+    return credit
+
+
+def _timeline_page(entries: Sequence[TimelineEntry]) -> tuple[str, bool]:
+    """The entries as one page's markdown: bold date, the quote verbatim (cut at a sentence to fit
+    the page, at most TIMELINE_QUOTE_CHARS), its attribution; and whether a quote was cut."""
+    credits = [_timeline_credit(e) for e in entries]
+    room = DESCRIPTION_CHARS - sum(len(c) + 40 for c in credits)
+    budget = max(min(TIMELINE_QUOTE_CHARS, room // max(len(entries), 1)), 80)
+    blocks, was_cut = [], False
+    for entry, credit in zip(entries, credits):
+        body, cut_here = _window(replace(entry.quote, highlights=[]), budget)
+        lines = "\n".join("> " + line if line.strip() else ">" for line in body.split("\n"))
+        blocks.append(f"**{entry.day or 'undated'}**\n{lines}\n{credit}")
+        was_cut = was_cut or cut_here
+    return cut("\n\n".join(blocks), DESCRIPTION_CHARS), was_cut
+
+
+def timeline_pages(found: Timeline) -> list[discord.Embed]:
+    """The timeline, TIMELINE_PER_PAGE entries a page: dated ones oldest first, then the undated; or
+    why there is none."""
+    if not found.entries:
+        lines = [f"No timeline for “{escape_markdown(cut(found.topic, 300))}”: {escape_markdown(found.reason)}.",
+                 f"Searched {found.searched} article{'s' if found.searched != 1 else ''}."]
+        if found.window:
+            lines.append(f"Searched {escape_markdown(found.window)}.")
+        return [notice_embed("\n".join(lines))]
+    total = (len(found.entries) + TIMELINE_PER_PAGE - 1) // TIMELINE_PER_PAGE
+    count = sum(1 + len(e.quote.also_in) for e in found.entries)
+    about = f"{count} article{'s' if count != 1 else ''}, oldest first" + ("; undated last" if found.undated else "")
+    if found.more:
+        about += f"; {found.more} more not shown (narrow with since/until)"
+    if found.window:
+        about += f"; {found.window}"
+    pages = []
+    for number in range(total):
+        text, was_cut = _timeline_page(found.entries[number * TIMELINE_PER_PAGE : (number + 1) * TIMELINE_PER_PAGE])
+        embed = discord.Embed(title=cut(f"Timeline: {found.topic}", TITLE_CHARS), colour=ANSWER_COLOUR, description=text)
+        shortened = " Quotes were shortened (...): /article shows the full text." if was_cut else ""
+        embed.set_footer(text=cut(f"{about} · page {number + 1}/{total}.{shortened}", FOOTER_CHARS))
         pages.append(embed)
     return pages
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot import render
+from index import answer_log
 from index.events import track
 from index.models import Answer, read_scopes, write_scope
 
@@ -53,7 +54,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
             elif self.action in ("up", "down"):
                 await _vote(bot, interaction, kept[0], self.answer_id, 1 if self.action == "up" else -1)
             elif self.action == "share":
-                await _share(interaction, kept[0], self.answer_id)
+                await _share(bot, interaction, kept[0], self.answer_id)
             else:
                 await _follow_up(bot, interaction, kept[0])
         except Exception as exc:
@@ -71,11 +72,23 @@ def answer_view(answer_id: int, channel: object, *, private: bool) -> discord.ui
     return view
 
 
-async def _share(interaction: discord.Interaction, answer: Answer, answer_id: int) -> None:
+async def record_posted(bot: NewsdeskBot, answer_id: int, channel_id: int, message_id: int,
+                        question_message_id: int | None = None) -> None:
+    """Record where a kept answer was posted in public, for exports (index.export); a failure is logged,
+    the answer stays as posted."""
+    try:
+        await answer_log.answer_posted(bot.library.store, answer_id, channel_id, message_id, question_message_id or "")
+    except Exception:
+        log.exception("recording where answer %d was posted failed", answer_id)
+
+
+async def _share(bot: NewsdeskBot, interaction: discord.Interaction, answer: Answer, answer_id: int) -> None:
     view = answer_view(answer_id, interaction.channel, private=False)
-    await interaction.response.send_message(
+    sent = await interaction.response.send_message(
         content=f"{interaction.user.mention} shared an answer:", embed=render.answer_embed(answer), view=view
     )
+    if sent.message_id is not None and interaction.channel_id is not None:  # now in public: exports hold it
+        await record_posted(bot, answer_id, interaction.channel_id, sent.message_id)
 
 
 async def _follow_up(bot: NewsdeskBot, interaction: discord.Interaction, answer: Answer) -> None:

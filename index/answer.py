@@ -184,6 +184,7 @@ def build_quote(hit: Hit, article: StoredArticle, previous: Passage | None) -> Q
         offset=offset,
         highlights=[marked],
         context=context,
+        from_feed=article.from_feed,
     )
 
 

@@ -38,6 +38,15 @@ async def kept_answer(store: Store, answer_id: int, scopes: Scopes = None) -> tu
     return (Answer.from_dict(json.loads(found[0])), found[1]) if found else None
 
 
+async def answer_posted(
+    store: Store, answer_id: int, channel_id: int | str, message_id: int | str, question_message_id: int | str = "",
+) -> bool:
+    """Record the Discord channel (or thread) and message a kept answer was posted in, and the
+    question's message ("" when there is none: /ask), for exports (index.export); False once it is gone.
+    Only answers posted in public are recorded, so only they are exported."""
+    return await store.answer_posted(answer_id, str(channel_id), str(message_id), str(question_message_id or ""))
+
+
 def _quoted(quotes: Sequence[Quote]) -> str:
     kept = [{"article_id": q.article_id, "paragraph": q.paragraph, "text": q.text, "title": q.title} for q in quotes]
     return json.dumps(kept, ensure_ascii=False)

@@ -1,14 +1,23 @@
-"""RSS and Atom feeds (feedparser): the items a feed lists, each with a stable id and its page url."""
+"""RSS and Atom feeds (feedparser): the items a feed lists, each with a stable id, its page url and
+its own text (the entry's content, else its summary) as clean paragraphs, for when the page cannot be
+fetched (index.webingest)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
-from .clean import normalize_line
+from .boilerplate import clean_paragraphs
+from .clean import normalize_line, split_paragraphs
 from .dates import parse_date
 from .errors import RejectedInput
+from .readers.html import fragment_paragraphs
+
+_FEED_FOOTER = re.compile(r"^(?:the post .+ appeared first on .+|continue reading\b.*|read (?:the )?(?:full|more)\b.*)$",
+                          re.IGNORECASE)
+"""Lines feed software appends to an entry's text ("The post X appeared first on Y.")."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,9 @@ class FeedItem:
     title: str = ""
     published: str = ""
     author: str = ""
+    text: tuple[str, ...] = ()
+    """The entry's own text as plain paragraphs: its content (Atom content, RSS content:encoded), else
+    its summary (RSS description), markup and boilerplate gone; () when it has none."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,21 @@ class Feed:
     url: str
     title: str
     items: tuple[FeedItem, ...]
+
+
+def _paragraphs(value: str, kind: str, title: str) -> list[str]:
+    found = split_paragraphs(value) if kind == "text/plain" else fragment_paragraphs(value)
+    return [p for p in clean_paragraphs(found) if p != title and not _FEED_FOOTER.match(p)]
+
+
+def entry_text(entry: Mapping[str, Any], title: str = "") -> tuple[str, ...]:
+    """An entry's content, else its summary, as clean plain paragraphs (the title not repeated)."""
+    summary = entry.get("summary_detail") or {"value": entry.get("summary") or "", "type": "text/html"}
+    for part in [*(entry.get("content") or []), summary]:
+        paragraphs = _paragraphs(part.get("value") or "", (part.get("type") or "text/html").lower(), title)
+        if paragraphs:
+            return tuple(paragraphs)
+    return ()
 
 
 def _item(entry: Mapping[str, Any], base: str) -> FeedItem | None:
@@ -43,12 +70,14 @@ def _item(entry: Mapping[str, Any], base: str) -> FeedItem | None:
         return None  # nothing to fetch: no page or an odd scheme
     guid = (entry.get("id") or "").strip() or url
     published = entry.get("published_parsed") or entry.get("updated_parsed")
+    title = normalize_line(entry.get("title") or "")
     return FeedItem(
         guid=guid,
         url=url,
-        title=normalize_line(entry.get("title") or ""),
+        title=title,
         published=parse_date(published) if published else parse_date(entry.get("published") or ""),
         author=normalize_line(entry.get("author") or ""),
+        text=entry_text(entry, title),
     )
 
 

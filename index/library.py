@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import answer_log, entities, readers, watch, wire
+from . import answer_log, entities, readers, timeline as timelines, watch, wire
 from .answer import compose, leans_on_person, refusal
 from .clean import normalize_line
 from .config import Settings
@@ -44,8 +44,11 @@ def _take(items: Iterator[readers.ReadItem], n: int) -> list[readers.ReadItem]:
 
 
 def content_hash(article: Article) -> str:
-    """Identity of an article's content: title and paragraphs, case and spacing as stored."""
+    """Identity of an article's content: title and paragraphs, case and spacing as stored. Text taken
+    from a feed (Article.from_feed) never matches a page's, so the page replaces it when fetched."""
     body = "\n\n".join((article.title, *article.paragraphs))
+    if article.from_feed:
+        body = "[feed text]\n\n" + body
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -290,6 +293,17 @@ class Library(VectorIndexKeeping):
         answer.window = window.describe() if window else ""
         await wire.add_to_answer(self.store, answer, scopes)  # every outlet of each quoted article
         return answer, hits
+
+    async def timeline(
+        self, topic: str, scopes: Sequence[str] | None = (GLOBAL_SCOPE,), *, since: str = "", until: str = "",
+        limit: int = timelines.LIMIT,
+    ) -> timelines.Timeline:
+        """One verbatim quote per article about `topic` in `scopes`, by publication date (index.timeline);
+        `since`/`until` (YYYY-MM-DD) keep only articles published then (undated ones left out)."""
+        if not self.write_lock.locked():
+            async with self.write_lock:
+                await self._follow_other_writers()
+        return await timelines.build(self, topic, scopes, since, until, limit)
 
     async def sentence_vectors(self, passages: Sequence[Passage]) -> SentenceVectors:
         """Sentence spans and vectors of passages: stored ones, the missing made (and stored now;

@@ -8,6 +8,9 @@ from typing import Any
 GLOBAL_SCOPE = ""
 """Scope of the shipped articles: visible to every guild, DM and the command line."""
 GUILD_PREFIX = "guild:"
+FEED_MARK = "(feed summary)"
+"""Said after the attribution of a quote (and the listing of an article) whose text is a feed item's
+own summary, stored because its page could not be fetched (Article.from_feed)."""
 
 
 def guild_scope(guild_id: int | str) -> str:
@@ -45,6 +48,9 @@ class Article:
     dropped: tuple[tuple[str, int], ...] = field(default=(), compare=False)
     """Paragraphs cleaning dropped from what was read, (rule name, count) most first (index.boilerplate);
     not part of the article's identity or content (index.library.content_hash reads title and paragraphs)."""
+    from_feed: bool = False
+    """Its text is a feed item's own summary or content, stored because the item's page could not be
+    fetched (index.webingest); quotes from it say so, and a later fetch of the page replaces it."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class StoredArticle:
     added: str
     key: str = ""  # its identity (url, file, or title and source): what a re-ingest replaces
     origin: str = ""  # where it was read from
+    from_feed: bool = False  # its text is its feed item's summary, not its page (Article.from_feed)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ class Quote:
     """Other articles holding the same text: {article_id, title, source, url, published, paragraph},
     near-duplicate passages found for the question, then the article's copies linked at ingest
     (index.wire; paragraph 0: the whole article is the same story)."""
+    from_feed: bool = False  # quoted from a feed item's summary: its page could not be fetched
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -154,6 +162,20 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class KeptAnswer:
+    """A kept answer as the store holds it (index.answer_log) and where it was posted (index.export):
+    Discord ids as text, "" when unknown (never posted in public; /ask has no question message)."""
+
+    id: int
+    created: str
+    scope: str
+    answer: str  # the Answer's JSON, without its quotes' context
+    channel_id: str = ""  # the channel or thread it was posted in
+    message_id: str = ""
+    question_message_id: str = ""
+
+
+@dataclass(frozen=True)
 class IngestResult:
     """The outcome of storing one article: added, unchanged, replaced or rejected."""
 
@@ -190,13 +212,18 @@ class Subscription:
 
 @dataclass(frozen=True)
 class FeedItemRecord:
-    """What became of one feed item: its guid and url, the article stored from it, status and reason."""
+    """What became of one feed item: its guid and url, the article stored from it, status and reason.
+
+    Status "feed text": its page could not be fetched (`reason` says why, `tries` times so far) and the
+    article was stored from the feed's own text; later polls fetch the page again (index.webingest)."""
 
     guid: str
     url: str
     article_id: int | None
     status: str
     reason: str
+    tries: int = 0  # failed fetches of its page while it is stored from feed text
+    seen: str = field(default="", compare=False)  # when it was last recorded (ISO, UTC); "" when not read back
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,16 @@ import json
 from collections.abc import Sequence
 
 from .answer import NOT_FOUND
-from .models import Answer, Quote, StoredArticle
+from .models import FEED_MARK, Answer, Quote, StoredArticle
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
 
 def attribution(quote: Quote) -> str:
-    """"Title · SOURCE · 2024-06-18 · paragraph 23 · url", leaving out what is unknown."""
+    """"Title · SOURCE · 2024-06-18 · paragraph 23 · url", leaving out what is unknown; then
+    "(feed summary)" when the quote is from a feed item's own text (its page could not be fetched)."""
     parts = [quote.title, quote.source, quote.published[:10], f"paragraph {quote.paragraph}", quote.url]
-    return " · ".join(part for part in parts if part)
+    return " · ".join(part for part in parts if part) + (f" {FEED_MARK}" if quote.from_feed else "")
 
 
 def marked(quote: Quote, bold: bool) -> str:
@@ -55,9 +56,11 @@ def answer_json(answer: Answer) -> str:
 
 
 def article_line(article: StoredArticle, copies: Sequence[StoredArticle] = ()) -> str:
-    """id, title, source, date, paragraphs, then, when it has linked copies (index.wire), "also: "
-    their sources and ids: tab-separated, one line."""
-    fields = [str(article.id), article.title, article.source or "-", article.published[:10] or "-", str(article.paragraphs)]
+    """id, title, source, date, paragraphs: tab-separated, one line; the source followed by
+    "(feed summary)" when the article's text is its feed item's own; then, when it has linked copies
+    (index.wire), "also: " their sources and ids."""
+    source = f"{article.source or '-'} {FEED_MARK}" if article.from_feed else article.source or "-"
+    fields = [str(article.id), article.title, source, article.published[:10] or "-", str(article.paragraphs)]
     if copies:
         fields.append("also: " + ", ".join(f"{a.source or a.title} [{a.id}]" for a in copies))
     return "\t".join(fields)

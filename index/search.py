@@ -281,9 +281,10 @@ async def retrieve(
     store: Store, vectors: VectorStore, embed_query: QueryEmbedder, query: str,
     scopes: Sequence[str] | None, k: int = 10, sentences: SentenceSource | None = None,
     window: Window | None = None, entities: EntitySource | None = None, today: date | None = None,
+    pool: int = CANDIDATES,
 ) -> list[Hit]:
-    """The `k` best passages for a question asked on `today`: dense and BM25 candidates, ranked by
-    fused evidence, recent articles preferred (RECENCY_BONUS; none without `today`).
+    """The `k` best passages for a question asked on `today`: dense and BM25 candidates (`pool`
+    from each), ranked by fused evidence, recent articles preferred (RECENCY_BONUS; none without `today`).
 
     With a `window`, both candidate sources keep only passages published in it before anything is
     ranked (a soft window also keeps undated articles); a soft window also searches everything
@@ -296,11 +297,11 @@ async def retrieve(
     embedded = asyncio.ensure_future(embed_query(query))
 
     async def dense_side(within: Window | None) -> dict[int, float]:
-        return await dense_search(vectors, store, await embedded, scopes, CANDIDATES, within)
+        return await dense_search(vectors, store, await embedded, scopes, pool, within)
 
     dense_sides, lexical_sides = await asyncio.gather(
         asyncio.gather(*(dense_side(w) for w in windows)),
-        asyncio.gather(*(lexical_search(store, matched, scopes, CANDIDATES, w) for w in windows)),
+        asyncio.gather(*(lexical_search(store, matched, scopes, pool, w) for w in windows)),
     )
     qvec = await embedded
     dense: dict[int, float] = {}

@@ -16,6 +16,14 @@ FEED_MODIFIED = "Tue, 05 Mar 2024 09:00:00 GMT"
 EXTRA_ITEM = """<item><title>Glacier retreat doubles</title><link>{base}/jsonld_page.html</link>
 <guid>courier-1003</guid><pubDate>Thu, 07 Mar 2024 10:00:00 GMT</pubDate></item>"""
 """A new RSS item to append to the feed (format with base=site.base)."""
+SUMMARY_ITEM = """<item><title>Glaciers melt twice as fast</title><link>{base}/{page}</link>
+<guid isPermaLink="false">courier-{guid}</guid><pubDate>Thu, 07 Mar 2024 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Glaciers in the north lost ice &lt;b&gt;twice as fast&lt;/b&gt; in the last decade,
+a survey&amp;nbsp;found.&lt;/p&gt;&lt;script&gt;track()&lt;/script&gt;&lt;p&gt;The post Glaciers appeared first on
+Coastline Courier.&lt;/p&gt;</description></item>"""
+"""A new RSS item with a summary in HTML (format with base=site.base, page= its link's path, guid=)."""
+SUMMARY_TEXT = ("Glaciers in the north lost ice twice as fast in the last decade, a survey found.",)
+"""SUMMARY_ITEM's summary as stored: plain text, markup, script and feed footer gone."""
 
 
 @dataclass
@@ -27,6 +35,7 @@ class Site:
     agents: list[str] = field(default_factory=list)
     conditional: list[tuple[str, str]] = field(default_factory=list)
     extra_items: list[str] = field(default_factory=list)  # extra RSS <item> elements, for new items
+    statuses: dict[str, int] = field(default_factory=dict)  # pages answered with this HTTP status (403: a paywall)
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -47,6 +56,8 @@ def build_app(site: Site) -> web.Application:
 
     async def page(request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
+        if request.path in site.statuses:
+            return web.Response(status=site.statuses[request.path], text="Subscribe to read this article.")
         if not (WEB / name).is_file():
             raise web.HTTPNotFound()
         if name.endswith((".rss", ".atom")):

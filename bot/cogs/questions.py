@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot import render
 from bot.access import question_problem, range_problem
 from bot.ratelimit import slow_down
-from bot.views import answer_view
+from bot.views import answer_view, record_posted
 from index.errors import NewsdeskError
 from index.events import Event, track
 from index.models import Answer, read_scopes, write_scope
@@ -111,12 +111,16 @@ class Questions(commands.Cog):
             await message.reply("Sorry, something went wrong while searching. Please try again later.")
             return
         event.answer = answer
-        view = await self._view(answer, message.guild.id if message.guild else None, message.channel, private=False)
-        await message.reply(embed=render.answer_embed(answer), view=view)
+        answer_id, view = await self._view(answer, message.guild.id if message.guild else None, message.channel,
+                                           private=False)
+        sent = await message.reply(embed=render.answer_embed(answer), view=view)
+        await record_posted(self.bot, answer_id, sent.channel.id, sent.id, message.id)
 
-    async def _view(self, answer: Answer, guild_id: int | None, channel: object, *, private: bool) -> discord.ui.View:
-        """The answer's buttons, after keeping the answer they refer to (so they outlive a restart)."""
-        return answer_view(await self.bot.library.keep_answer(answer, write_scope(guild_id)), channel, private=private)
+    async def _view(self, answer: Answer, guild_id: int | None, channel: object, *,
+                    private: bool) -> tuple[int, discord.ui.View]:
+        """The kept answer's id and its buttons (keeping it first, so they outlive a restart)."""
+        answer_id = await self.bot.library.keep_answer(answer, write_scope(guild_id))
+        return answer_id, answer_view(answer_id, channel, private=private)
 
     # ---- /ask ---------------------------------------------------------------------------
 
@@ -143,5 +147,7 @@ class Questions(commands.Cog):
                 await interaction.edit_original_response(content=render.cut(str(exc), render.MESSAGE_CHARS))
                 return
             event.answer = answer
-            view = await self._view(answer, interaction.guild_id, interaction.channel, private=private)
-            await interaction.edit_original_response(embed=render.answer_embed(answer), view=view)
+            answer_id, view = await self._view(answer, interaction.guild_id, interaction.channel, private=private)
+            sent = await interaction.edit_original_response(embed=render.answer_embed(answer), view=view)
+            if not private:  # a private answer is recorded (and exported) only once shared
+                await record_posted(self.bot, answer_id, sent.channel.id, sent.id)

@@ -13,8 +13,8 @@ from pathlib import Path
 from ..config import Settings, fetch_settings
 from ..fetch import Fetcher, FetchSettings
 from ..library import Library
-from ..models import IngestResult, write_scope
-from ..webingest import add_feed, ingest_url, list_feeds, poll_feeds, remove_feed
+from ..models import FEED_MARK, IngestResult, write_scope
+from ..webingest import PollResult, add_feed, ingest_url, list_feeds, poll_feeds, remove_feed
 
 
 def is_url(argument: str) -> bool:
@@ -29,6 +29,16 @@ async def ingest_urls(lib: Library, urls: Sequence[str], scope: str, settings: F
         for url in urls:
             results += await ingest_url(lib, url, scope, settings, fetcher)
     return results
+
+
+def summary(poll: PollResult) -> str:
+    """"updated, 3 new items, 1 stored from feed text (page not fetched), 1 replaced by its page"."""
+    parts = [poll.status, f"{len(poll.results)} new item{'s' * (len(poll.results) != 1)}"]
+    if poll.feed_text:
+        parts.append(f"{len(poll.feed_text)} stored from feed text (page not fetched)")
+    if poll.refetched:
+        parts.append(f"{len(poll.refetched)} replaced by {'its page' if len(poll.refetched) == 1 else 'their pages'}")
+    return ", ".join(parts)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -87,7 +97,9 @@ async def run_feeds(args: argparse.Namespace, settings: Settings, env: Mapping[s
             if r.status == "rejected":
                 print(f"rejected  {r.origin}: {r.reason}", file=sys.stderr)
             elif not args.quiet:
-                print(f"{r.status:<9} [{r.article_id}] {r.title}  <- {r.origin}", file=sys.stderr)
+                note = f"  {FEED_MARK} {r.reason}" if r.article_id in poll.feed_text else (
+                    "  (its page replaced the feed summary)" if r.article_id in poll.refetched else "")
+                print(f"{r.status:<9} [{r.article_id}] {r.title}  <- {r.origin}{note}", file=sys.stderr)
         if not args.quiet:
-            print(f"feed [{poll.feed.id}] {poll.feed.title}: {poll.status}, {len(poll.results)} new items", file=sys.stderr)
+            print(f"feed [{poll.feed.id}] {poll.feed.title}: {summary(poll)}", file=sys.stderr)
     return 1 if failed else 0

@@ -22,7 +22,7 @@ from ..logs import log_uncaught_exceptions, setup_logging
 from ..models import GLOBAL_SCOPE, IngestResult, guild_of, read_scopes
 from ..progress import ProgressBar
 from ..render import answer_json, answer_text, article_line
-from . import feeds as cli_feeds, watch as cli_watch
+from . import export as cli_export, feeds as cli_feeds, timeline as cli_timeline, watch as cli_watch
 
 NOW_HELP = "the day questions are asked on (YYYY-MM-DD): \"this week\" or \"in March\" count from it (default: today)"
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -256,8 +256,8 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
             bar.close()
     where = "PostgreSQL: set NEWSDESK_DATABASE_URL to use it" if isinstance(target_where, str) else str(target_where)
     links = f", {copied.copies:,} links between wire copies" if copied.copies else ""
-    print(f"copied {copied.articles:,} articles ({copied.passages:,} passages){links}, {copied.feeds} feeds and "
-          f"{copied.votes} votes into {where}")
+    print(f"copied {copied.articles:,} articles ({copied.passages:,} passages){links}, {copied.feeds} feeds, "
+          f"{copied.answers} kept answers and {copied.votes} votes into {where}")
     return 0
 
 
@@ -317,6 +317,8 @@ async def _eval_news(args: argparse.Namespace, settings: Settings, folder: Path)
 
 COMMANDS["feeds"] = cli_feeds.run_feeds
 COMMANDS["watch"] = cli_watch.run_watch
+COMMANDS["export"] = cli_export.run_export
+COMMANDS["timeline"] = cli_timeline.run_timeline
 
 
 def add_plugins(sub: argparse._SubParsersAction[Any]) -> None:
@@ -371,6 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     cli_feeds.add_parsers(sub)
     cli_watch.add_parsers(sub)
+    cli_export.add_parser(sub)
+    cli_timeline.add_parser(sub)
     add_plugins(sub)
     return parser
 

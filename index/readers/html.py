@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..boilerplate import clean_paragraphs, dropped
-from ..clean import decode, normalize_line
+from ..clean import decode, normalize_line, split_paragraphs
 from ..dates import parse_date
 from ..errors import RejectedInput
 from ..models import Article
@@ -108,6 +108,44 @@ def read_html(data: bytes, origin: str, encoding: str | None = None, url: str = 
         origin=origin,
         dropped=dropped(counts),
     )
+
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header hr li main "
+    "nav ol p pre section table td th tr ul".split()
+)
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "figcaption", "head", "title"})
+_RUN = re.compile(r"\s+")
+
+
+def _fragment_pieces(element: _Element, pieces: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""  # comments and processing instructions: no tag
+    if tag and tag.lower() not in _SKIPPED_TAGS:
+        block = tag.lower() in _BLOCK_TAGS
+        pieces.append("\n\n" if block else "\n" if tag.lower() == "br" else "")
+        pieces.append(_RUN.sub(" ", element.text or ""))
+        for child in element:
+            _fragment_pieces(child, pieces)
+        pieces.append("\n\n" if block else "")
+    pieces.append(_RUN.sub(" ", element.tail or ""))
+
+
+def fragment_paragraphs(fragment: str) -> list[str]:
+    """The paragraphs of an HTML fragment (a feed item's summary or content) as plain text, words
+    verbatim: each block (p, li, blockquote, heading, div...) its own paragraph, `<br><br>` a break,
+    markup, scripts and captions gone, entities decoded, spaces collapsed as a browser shows them."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    if not fragment.strip():
+        return []
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ParserError, ValueError):
+        return []  # not readable as HTML: no text rather than markup
+    pieces: list[str] = []
+    _fragment_pieces(root, pieces)
+    return split_paragraphs("".join(pieces))
 
 
 def read(data: bytes, origin: str) -> list[Article]:

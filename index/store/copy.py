@@ -1,8 +1,9 @@
 """Copy a whole library from one store to another (SQLite to PostgreSQL and back) without
-re-embedding: articles with their passages and vectors, sentence vectors, entities, the links
-between wire copies, feeds with their items, votes, standing questions and the library's settings. Answers kept for buttons are not
-copied (a button on an older answer then says it is too old), and votes lose their link to them;
-standing questions' answers not yet posted are not copied either."""
+re-embedding: articles with their passages and vectors (and whether their text came from a feed),
+sentence vectors, entities, the links between wire copies, feeds with their items (with the tries of
+pages still to fetch), the answers kept for buttons and exports (with their ids, which old buttons
+carry, and where they were posted), votes (still linked to those answers), standing questions and the
+library's settings. Standing questions' answers not yet posted are not copied."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,6 +27,7 @@ class Copied:
     feeds: int
     votes: int
     watches: int = 0
+    answers: int = 0
     copies: int = 0  # links between wire copies (index.wire)
 
 
@@ -46,7 +48,7 @@ async def copy_library(
         old = [p.id for p in rows]
         vectors = await source.vectors_by_id(old, dim)
         article = Article(stored.title, tuple(p.text for p in rows), stored.source, stored.url, stored.published,
-                          stored.author, stored.origin, stored.key)
+                          stored.author, stored.origin, stored.key, from_feed=stored.from_feed)
         matrix = np.stack([vectors[i] for i in old]) if old else np.zeros((0, dim), np.float32)
         article_ids[stored.id], new, _ = await target.put_article(
             article, stored.scope, stored.key, stored.content_hash, matrix)
@@ -66,16 +68,21 @@ async def copy_library(
                                              "last_polled": feed.last_polled, "last_error": feed.last_error})
         for item in await source.feed_items(feed.id):
             linked = replace(item, article_id=article_ids.get(item.article_id) if item.article_id else None)
-            await target.record_feed_item(copied.id, linked, feed.last_polled or feed.added)
+            await target.record_feed_item(copied.id, linked, item.seen or feed.last_polled or feed.added)
     await target.optimize()
+    answers = await source.kept_answers(None, 1_000_000_000)
+    for posted in answers:  # oldest first, each with its id: the buttons on their messages carry it
+        await target.put_kept_answer(posted)
     votes = await source.votes(1_000_000_000, None)
-    for vote in reversed(votes):  # oldest first, as they were given
+    answer_ids = {posted.id for posted in answers}
+    for vote in reversed(votes):  # oldest first, as they were given; linked to its answer while that is kept
+        answer_id = vote["answer_id"] if vote["answer_id"] in answer_ids else None
         await target.add_vote(vote["created"], vote["scope"], vote["user_id"], vote["question"], vote["vote"],
-                              vote["quotes"], None)  # the store's quotes are JSON text already
+                              vote["quotes"], answer_id)  # the store's quotes are JSON text already
     watches = await source.watches(None)
     for kept in watches:  # oldest first, as they were set; the source kept each scope within its limit
         await target.add_watch(kept, len(watches) + 1)
-    return Copied(len(articles), passages, len(feeds), len(votes), len(watches), copies)
+    return Copied(len(articles), passages, len(feeds), len(votes), len(watches), len(answers), copies)
 
 
 async def _copy_links(source: Store, target: Store, article_ids: dict[int, int], chunk: int = 500) -> int:

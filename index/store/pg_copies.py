@@ -9,7 +9,7 @@ from ..models import StoredArticle
 from .pg_sql import Sql
 
 _COLUMNS = "c.article_id, a.id, a.title, a.source, a.url, a.published, a.author, a.scope, " \
-    "(SELECT count(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added, a.key, a.origin"
+    "(SELECT count(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added, a.key, a.origin, a.from_feed"
 
 
 class CopyRows:
@@ -38,5 +38,5 @@ class CopyRows:
         for r in rows:
             found.setdefault(int(r[0]), []).append(StoredArticle(
                 int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]), str(r[7]), int(r[8]), str(r[9]),
-                str(r[10]), str(r[11]), str(r[12])))
+                str(r[10]), str(r[11]), str(r[12]), bool(r[13])))
         return found

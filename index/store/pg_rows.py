@@ -18,6 +18,7 @@ from .rows import (
     check_feed_fields,
     entities_of,
     entities_text,
+    feed_item,
     sentences_of,
     sentences_row,
     subscription,
@@ -189,13 +190,13 @@ class RecordRows:
 
     async def feed_items(self, feed_id: int) -> list[FeedItemRecord]:
         rows = await self._pool.fetch(
-            "SELECT guid, url, article_id, status, reason FROM feed_items WHERE feed_id = $1", feed_id)
-        return [FeedItemRecord(str(r[0]), str(r[1]), None if r[2] is None else int(r[2]), str(r[3]), str(r[4]))
-                for r in rows]
+            "SELECT guid, url, article_id, status, reason, tries, seen FROM feed_items WHERE feed_id = $1", feed_id)
+        return [feed_item(r) for r in rows]
 
     async def record_feed_item(self, feed_id: int, item: FeedItemRecord, seen: str) -> None:
         await self._pool.execute(
-            "INSERT INTO feed_items (feed_id, guid, url, article_id, status, reason, seen) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (feed_id, guid) DO UPDATE SET url = excluded.url, "
-            "article_id = excluded.article_id, status = excluded.status, reason = excluded.reason, seen = excluded.seen",
-            feed_id, item.guid, item.url, item.article_id or None, item.status, item.reason, seen)
+            "INSERT INTO feed_items (feed_id, guid, url, article_id, status, reason, tries, seen) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (feed_id, guid) DO UPDATE SET url = excluded.url, "
+            "article_id = excluded.article_id, status = excluded.status, reason = excluded.reason, "
+            "tries = excluded.tries, seen = excluded.seen",
+            feed_id, item.guid, item.url, item.article_id or None, item.status, item.reason, item.tries, seen)

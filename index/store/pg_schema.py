@@ -138,8 +138,22 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX watch_answers_due ON watch_answers (posted, created);
     """,
-    # 4: wire copies (index.wire): two stored articles that are the same story, linked at ingest; kept
-    #    both ways round (a row per direction), gone with either article (SQLite's `copies`)
+    # 4: where each kept answer was posted (index.export): channel or thread, answer and question
+    #    messages (SQLite's version 10)
+    """
+    ALTER TABLE answers ADD COLUMN channel_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN question_message_id TEXT NOT NULL DEFAULT '';
+    CREATE INDEX answers_channel ON answers (channel_id);
+    CREATE INDEX answers_message ON answers (message_id);
+    """,
+    # 5: articles stored from a feed item's own text, and failed fetches of its page since (SQLite's version 11)
+    """
+    ALTER TABLE articles ADD COLUMN from_feed BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE feed_items ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 6: wire copies (index.wire): two stored articles that are the same story, linked at ingest; kept
+    #    both ways round (a row per direction), gone with either article (SQLite's version 12)
     """
     CREATE TABLE copies (
         article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,

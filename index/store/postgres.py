@@ -19,6 +19,7 @@ from ..clock import utc_stamp
 from ..models import Article, Passage, StoredArticle
 from ..when import Window
 from . import tokens
+from .pg_answers import AnswerRows
 from .pg_copies import CopyRows
 from .pg_rows import RecordRows, VectorRows
 from .pg_schema import migrate
@@ -28,7 +29,7 @@ from .rows import title_pattern
 
 K1, B = 1.2, 0.75  # FTS5's bm25() defaults
 _ARTICLE = ("a.id, a.title, a.source, a.url, a.published, a.author, a.scope, "
-            "(SELECT count(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added, a.key, a.origin")
+            "(SELECT count(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added, a.key, a.origin, a.from_feed")
 
 
 def _encode_vector(value: Any) -> bytes:
@@ -47,7 +48,7 @@ async def _setup(conn: asyncpg.Connection) -> None:
 
 def _article(row: Sequence[Any]) -> StoredArticle:
     return StoredArticle(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]), str(row[6]),
-                         int(row[7]), str(row[8]), str(row[9]), str(row[10]), str(row[11]))
+                         int(row[7]), str(row[8]), str(row[9]), str(row[10]), str(row[11]), bool(row[12]))
 
 
 _BUMP = "UPDATE meta SET value = (value::bigint + $1)::text WHERE key = $2"
@@ -66,7 +67,7 @@ async def _count_in(conn: asyncpg.Connection, passages: list[tuple[Counter[str],
     await conn.execute(_BUMP, sign * sum(length for _, length in passages), "tokens")
 
 
-class PostgresStore(VectorRows, RecordRows, WatchRows, CopyRows):
+class PostgresStore(VectorRows, RecordRows, WatchRows, AnswerRows, CopyRows):
     """One PostgreSQL database, reached through a pool; every write is one transaction.
 
     Counts (scopes, articles, passages, terms) are cached per write generation, read on each use:
@@ -121,10 +122,10 @@ class PostgresStore(VectorRows, RecordRows, WatchRows, CopyRows):
             if replace_id is not None:
                 removed = await self._remove(conn, replace_id)
             article_id = int(await conn.fetchval(
-                "INSERT INTO articles (scope, key, title, source, url, published, author, origin, content_hash, added) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                "INSERT INTO articles (scope, key, title, source, url, published, author, origin, content_hash, added, "
+                "from_feed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 scope, key, article.title, article.source, article.url, article.published, article.author,
-                article.origin, content_hash, utc_stamp()))
+                article.origin, content_hash, utc_stamp(), article.from_feed))
             ids: list[int] = []
             made = [tokens.term_counts(text) for text in article.paragraphs]
             terms: list[str] = []

@@ -17,6 +17,7 @@ from ..entities import SentenceEntities
 from ..models import (
     Article,
     FeedItemRecord,
+    KeptAnswer,
     Passage,
     StandingQuestion,
     StoredArticle,
@@ -155,6 +156,20 @@ class Store(Protocol):
     async def kept_answer(self, answer_id: int, scopes: Scopes) -> tuple[str, str] | None:
         """(answer JSON, scope) of a kept answer in `scopes`; None when gone."""
 
+    async def answer_posted(self, answer_id: int, channel_id: str, message_id: str, question_message_id: str = "") -> bool:
+        """Record where a kept answer was posted (Discord ids as text); False when it is gone."""
+
+    async def kept_answers(
+        self, scopes: Scopes, limit: int, *, channel_id: str = "", since: str = "", posted: bool = False,
+    ) -> list[KeptAnswer]:
+        """The newest `limit` kept answers of `scopes`, oldest first: created at or after `since`; with
+        `channel_id`, those posted in it or whose message started it (a thread started from an answer
+        has that message's id); with `posted`, only those posted in public (their message is known)."""
+
+    async def put_kept_answer(self, kept: KeptAnswer) -> None:
+        """Store a kept answer as it is, its id included (a copy between stores: the ids old buttons
+        carry stay theirs, and later answers get newer ones); RejectedInput when that id is taken."""
+
     async def add_vote(
         self, created: str, scope: str, user_id: str, question: str, vote: int, quotes: str, answer_id: int | None
     ) -> int:
@@ -193,10 +208,10 @@ class Store(Protocol):
         """Give back `owner`'s lease on a feed (another's is left alone)."""
 
     async def feed_items(self, feed_id: int) -> list[FeedItemRecord]:
-        """What is recorded of a feed's items."""
+        """What is recorded of a feed's items, each with when it was last recorded (`seen`)."""
 
     async def record_feed_item(self, feed_id: int, item: FeedItemRecord, seen: str) -> None:
-        """Record (or replace) what became of one feed item."""
+        """Record (or replace) what became of one feed item (its `tries` too), at `seen`."""
 
     # ---- standing questions (index.watch) -------------------------------------------------
     async def add_watch(self, watch: StandingQuestion, limit: int) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..entities import SentenceEntities
-from ..models import Subscription
+from ..models import FeedItemRecord, Subscription
 from ..when import Window
 
 FEED_COLUMNS = "id, url, scope, title, etag, last_modified, added, last_polled, last_error, announce_channel"
@@ -94,6 +94,12 @@ def subscription(row: Sequence[Any]) -> Subscription:
     url, scope, title, etag, last_modified, added, last_polled, last_error = (str(value) for value in row[1:9])
     channel = None if row[9] is None else int(row[9])
     return Subscription(int(row[0]), url, scope, title, etag, last_modified, added, last_polled, last_error, channel)
+
+
+def feed_item(row: Sequence[Any]) -> FeedItemRecord:
+    """A feed item read as (guid, url, article_id, status, reason, tries, seen)."""
+    article_id = None if row[2] is None else int(row[2])
+    return FeedItemRecord(str(row[0]), str(row[1]), article_id, str(row[3]), str(row[4]), int(row[5]), str(row[6]))
 
 
 def check_feed_fields(values: dict[str, str]) -> None:

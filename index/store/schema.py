@@ -161,7 +161,23 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX watch_answers_due ON watch_answers (posted, created);
     """,
-    # 10: wire copies (index.wire): two stored articles that are the same story, linked at ingest; kept
+    # 10: where each kept answer was posted (index.export): the channel or thread, the answer's message
+    #     and the question's message ('' when there is none: /ask; all '' for an answer never posted in
+    #     public, as a private one); a thread's answers are found by channel, its starting answer by message
+    """
+    ALTER TABLE answers ADD COLUMN channel_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE answers ADD COLUMN question_message_id TEXT NOT NULL DEFAULT '';
+    CREATE INDEX answers_channel ON answers (channel_id);
+    CREATE INDEX answers_message ON answers (message_id);
+    """,
+    # 11: articles stored from a feed item's own text because its page could not be fetched (quotes
+    #     say so), and how often that page has failed to be fetched since (later polls try it again)
+    """
+    ALTER TABLE articles ADD COLUMN from_feed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feed_items ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 12: wire copies (index.wire): two stored articles that are the same story, linked at ingest; kept
     #    both ways round (a row per direction), gone with either article
     """
     CREATE TABLE copies (

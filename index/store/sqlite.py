@@ -14,6 +14,7 @@ from ..when import Window
 from .rows import title_pattern, vector_blob
 from .schema import migrate
 from .sql import fts_match, placeholders as _placeholders, scope_clause, window_clause
+from .sqlite_answers import AnswerRows
 from .sqlite_copies import CopyRows
 from .sqlite_entities import EntityRows
 from .sqlite_records import RecordRows
@@ -21,14 +22,22 @@ from .sqlite_vectors import VectorRows
 from .sqlite_watch import WatchRows
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
-    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin"
+    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin, from_feed"
 
+
+PAGE_SIZE = 16_384
+"""Bytes a page of a new database (an existing one keeps its own). A passage's sentence vectors are
+about 2 KB (int8, 5 sentences): 4 KB pages left a fifth of the sentence table empty, 16 KB pages
+pack them (12% smaller at 1M passages, docs/BENCHMARKS.md part 2f)."""
 
 COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change
 
 
 def _article(row: Sequence[Any]) -> StoredArticle:
-    return StoredArticle(*row)
+    (article_id, title, source, url, published, author, scope, paragraphs, content_hash, added, key, origin,
+     from_feed) = row
+    return StoredArticle(article_id, title, source, url, published, author, scope, paragraphs, content_hash, added,
+                         key, origin, bool(from_feed))
 
 
 FIND_EXISTING = (
@@ -40,7 +49,7 @@ FIND_EXISTING = (
 content_hash = ?` SQLite scanned the whole scope, so a large import slowed with every article
 stored: 46 ms a lookup at 24,000 articles.)"""
 
-class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, CopyRows):
+class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows, CopyRows):
     """One SQLite database file (WAL); every write is one transaction. Implements `Store`."""
 
     def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection | None = None) -> None:
@@ -52,6 +61,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, CopyRows):
     async def open(cls, path: Path) -> SQLiteStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
+        await db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # only a new, empty database takes it
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA foreign_keys=ON")
@@ -141,9 +151,9 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, CopyRows):
                     await self._db.execute("DELETE FROM articles WHERE id = ?", (replace_id,))
                 cursor = await self._db.execute(
                     "INSERT INTO articles (scope, key, title, source, url, published, author, origin, "
-                    "content_hash, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "content_hash, added, from_feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (scope, key, article.title, article.source, article.url, article.published,
-                     article.author, article.origin, content_hash, utc_stamp()),
+                     article.author, article.origin, content_hash, utc_stamp(), int(article.from_feed)),
                 )
                 article_id = int(cursor.lastrowid or 0)
                 ids: list[int] = []

@@ -9,7 +9,7 @@ from .sqlite_base import Connections
 
 CHUNK = 500  # article ids a read asks for at once (well under SQLite's bound parameters)
 _COLUMNS = "c.article_id, a.id, a.title, a.source, a.url, a.published, a.author, a.scope, " \
-    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added, a.key, a.origin"
+    "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), a.content_hash, a.added, a.key, a.origin, a.from_feed"
 
 
 class CopyRows(Connections):
@@ -47,5 +47,5 @@ class CopyRows(Connections):
                 sql += f" AND a.scope IN ({placeholders(scopes)}) AND s.scope IN ({placeholders(scopes)})"
                 params += (*scopes, *scopes)
             for row in await self._reader.execute_fetchall(sql + " ORDER BY c.article_id, a.id", params):
-                found.setdefault(int(row[0]), []).append(StoredArticle(*row[1:]))
+                found.setdefault(int(row[0]), []).append(StoredArticle(*row[1:-1], bool(row[-1])))
         return found

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import RejectedInput
 from ..models import FeedItemRecord, Subscription
-from .rows import FEED_COLUMNS, VOTE_KEYS, check_feed_fields, subscription
+from .rows import FEED_COLUMNS, VOTE_KEYS, check_feed_fields, feed_item, subscription
 from .sql import scope_clause
 from .sqlite_base import Connections
 
@@ -121,16 +121,16 @@ class RecordRows(Connections):
     async def feed_items(self, feed_id: int) -> list[FeedItemRecord]:
         """What is recorded of a feed's items (a feed is reached through `feeds`, which is scoped)."""
         rows = await self._db.execute_fetchall(
-            "SELECT guid, url, article_id, status, reason FROM feed_items WHERE feed_id = ?", (feed_id,)
+            "SELECT guid, url, article_id, status, reason, tries, seen FROM feed_items WHERE feed_id = ?", (feed_id,)
         )
-        return [FeedItemRecord(str(r[0]), str(r[1]), r[2], str(r[3]), str(r[4])) for r in rows]
+        return [feed_item(r) for r in rows]
 
     async def record_feed_item(self, feed_id: int, item: FeedItemRecord, seen: str) -> None:
         """Record (or replace) what became of one feed item."""
         async with self._lock:
             await self._db.execute(
-                "INSERT OR REPLACE INTO feed_items (feed_id, guid, url, article_id, status, reason, seen) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (feed_id, item.guid, item.url, item.article_id or None, item.status, item.reason, seen),
+                "INSERT OR REPLACE INTO feed_items (feed_id, guid, url, article_id, status, reason, tries, seen) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (feed_id, item.guid, item.url, item.article_id or None, item.status, item.reason, item.tries, seen),
             )
             await self._commit()

@@ -12,12 +12,16 @@ async def test_login_syncs_the_slash_commands(world: World) -> None:
     assert "GET /users/@me" in calls
     assert f"PUT /applications/{world.fake.app_id}/commands" in calls
     commands = {c["name"]: c for c in world.fake.commands[None]}
-    assert set(commands) == {"ask", "article", "sources", "ingest", "forget", "feeds", "watch"}
+    assert set(commands) == {"ask", "article", "sources", "ingest", "forget", "feeds", "watch", "export", "timeline"}
     assert commands["ask"]["description"].startswith("Ask a question")
     assert [o["name"] for o in commands["ask"]["options"]] == ["question", "private", "since", "until"]
     assert [o["name"] for o in commands["feeds"]["options"]] == ["add", "list", "remove"]
+    assert [o["name"] for o in commands["timeline"]["options"]] == ["topic", "since", "until"]
     assert [o["name"] for o in commands["watch"]["options"]] == ["add", "list", "remove"]
     assert commands["watch"]["contexts"] == [0]
+    assert [o["name"] for o in commands["export"]["options"]] == ["format", "since"]
+    assert [c["value"] for c in commands["export"]["options"][0]["choices"]] == ["markdown", "json"]
+    assert commands["export"]["contexts"] == [0]
     assert commands["feeds"]["contexts"] == [0] == commands["ingest"]["contexts"]  # servers only, never DMs
     assert {o["name"]: o["type"] for o in commands["ingest"]["options"]} == {"file": 11, "url": 3}
     assert commands["article"]["options"][0]["autocomplete"] is True

@@ -3,16 +3,19 @@ what it hands to the announcer, its schedule, its settings."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
+from bot import render
 from bot.announce import announcement
 from bot.poller import FeedPoller
+from index import clock, webingest
 from index.config import ConfigError
 from index.fetch import FetchSettings, parse_allow
 from index.library import Library
 from index.webingest import PollResult, add_feed
-from tests.webfixtures import EXTRA_ITEM, Site, site  # noqa: F401 (site is a fixture)
+from tests.webfixtures import EXTRA_ITEM, SUMMARY_ITEM, Site, site  # noqa: F401 (site is a fixture)
 
 
 def test_a_negative_poll_interval_names_the_setting() -> None:
@@ -109,3 +112,37 @@ async def test_no_schedule_at_zero_minutes_but_a_poll_soon_still_runs(library: L
         await asyncio.sleep(0.05)
     assert [r.title for r in announce.polls[0].results] == ["Glacier retreat doubles in a decade, survey finds"]
     await poller.stop()
+
+
+async def test_an_item_behind_a_paywall_is_announced_and_quoted_as_a_feed_summary_until_its_page_comes(
+    library: Library, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.statuses["/jsonld_page.html"] = 403
+    site.extra_items.append(SUMMARY_ITEM.format(base=site.base, page="jsonld_page.html", guid=2001))
+    await add_feed(library, site.url("feed.rss"), "guild:7", LOCAL)
+    announce = Announcer()
+    poller = FeedPoller(library, LOCAL, 0, announce)
+    [first] = await poller.poll()
+    text = announcement(first) or ""
+    assert "New from **Coastline Courier** (1 from the feed's own text: its page could not be fetched):" in text
+    assert f"• “Glaciers melt twice as fast” (#{first.feed_text[0]}) <{site.url('jsonld_page.html')}> (feed summary)" in text
+
+    answer = await library.ask("How fast did the glaciers in the north lose ice?", ["", "guild:7"])
+    described = render.answer_embed(answer).description or ""
+    assert "Glaciers in the north lost ice" in described
+    assert "· Coastline Courier · 2024-03-07 · ¶ 1 (feed summary)" in described
+    listed = render.sources_pages(await library.articles(["guild:7"]), "**Newsroom**")[0].description or ""
+    assert sum("(feed summary)" in row for row in listed.split("\n")) == 1
+    [summary] = [a for a in await library.articles(["guild:7"]) if a.from_feed]
+    footer = render.article_pages(summary, await library.passages(summary.id))[0].footer.text or ""
+    assert footer.startswith("Coastline Courier · 2024-03-07 (feed summary) · article #")
+
+    del site.statuses["/jsonld_page.html"]
+    moment = clock.utc_now() + timedelta(hours=1)
+    monkeypatch.setattr(webingest, "utc_now", lambda: moment)
+    [second] = await poller.poll()
+    text = announcement(second) or ""
+    assert "“Glacier retreat doubles in a decade, survey finds”" in text and "its page now replaces the feed summary" in text
+    answer = await library.ask("How fast did the glaciers in the north lose ice?", ["", "guild:7"])
+    assert "(feed summary)" not in (render.answer_embed(answer).description or "")
+    assert len(await library.articles(["guild:7"])) == 3

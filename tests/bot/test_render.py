@@ -131,3 +131,26 @@ def test_an_answer_names_every_outlet_of_the_quoted_story() -> None:
 def test_choice_names_fit_in_100_characters() -> None:
     assert render.choice_name(article(1, title="Short", source="BBC")) == "Short — BBC"
     assert len(render.choice_name(article(1, title="T" * 300, source="S" * 150))) <= 100
+
+
+def test_timeline_pages_hold_five_entries_within_discords_limits_undated_last() -> None:
+    from index.timeline import Timeline, TimelineEntry
+
+    long = " ".join(f"Sentence {n} of the harbour story is long enough to matter." for n in range(60))
+    entries = [TimelineEntry(quote(long, [], published=f"2023-0{n}-01", title="T" * 400, url="https://example.com/" + "u" * 500,
+                                   also_in=[{"source": "x" * 500}]))
+               for n in range(1, 10)] + [TimelineEntry(quote("Undated *words*.", [], published=""))]
+    pages = render.timeline_pages(Timeline("harbour " * 100, entries, searched=10))
+    assert len(pages) == 2
+    for page in pages:
+        within_limits(page)
+        assert "Quotes were shortened (...)" in page.footer.text
+    assert pages[0].description.startswith("**2023-01-01**\n> Sentence 0 of the harbour story")
+    assert pages[1].description.count("**2023-") == 4
+    assert pages[1].description.endswith("**undated**\n> Undated \\*words\\*.\n"
+                                          "— [Putin visits Pyongyang](<https://example.com/a>) · Al Jazeera · ¶ 3")
+    assert pages[0].footer.text.startswith("19 articles, oldest first; undated last · page 1/2.")
+    empty = render.timeline_pages(Timeline("volcano", [], searched=3, window="only articles published 2024-01-01 to …",
+                                           reason="no stored article published then is about “volcano”"))
+    assert empty[0].description == ("No timeline for “volcano”: no stored article published then is about “volcano”.\n"
+                                    "Searched 3 articles.\nSearched only articles published 2024-01-01 to ….")

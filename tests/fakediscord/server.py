@@ -21,6 +21,8 @@ from .payloads import Guild, Member, User
 
 EPHEMERAL = 64
 LOADING = 128
+UPLOAD_LIMIT = 10 * 1024 * 1024
+"""The largest file a bot may attach (interactions say it as attachment_size_limit)."""
 
 
 @dataclass
@@ -196,7 +198,7 @@ class FakeDiscord:
         data: dict[str, Any] = {
             "id": ix.id, "application_id": self.app_id, "type": kind, "token": ix.token, "version": 1,
             "app_permissions": str(p.EVERYDAY), "locale": "en-US", "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": UPLOAD_LIMIT,
             "authorizing_integration_owners": {"0": guild_id} if guild_id else {"1": user.id},
             "context": 0 if guild_id else 1,
         }
@@ -324,10 +326,22 @@ class FakeDiscord:
             return await request.json()
         if request.content_type.startswith("multipart/"):
             form = await request.post()
-            return json.loads(form["payload_json"]) if "payload_json" in form else {}  # type: ignore[arg-type]
+            body = json.loads(form["payload_json"]) if "payload_json" in form else {}  # type: ignore[arg-type]
+            files = [value for key, value in form.items() if key.startswith("files[")]
+            if files:  # kept, and in the message as attachments (with a url the test can read them from)
+                body["attachments"] = [self.add_attachment(str(f.filename), f.file.read(), str(f.content_type))
+                                       for f in files if isinstance(f, web.FileField)]
+            return body
         return None
 
+    def uploaded(self, message: dict[str, Any]) -> dict[str, bytes]:
+        """The files attached to a message the bot sent: filename -> content."""
+        return {a["filename"]: self.attachments[f"{a['id']}/{a['filename']}"] for a in message.get("attachments", [])}
+
     async def _route(self, method: str, parts: list[str], body: Any) -> web.StreamResponse:
+        too_big = [a for a in (body.get("attachments") or [] if isinstance(body, dict) else []) if a.get("size", 0) > UPLOAD_LIMIT]
+        if too_big:
+            return _error(413, "Request entity too large", 40005)
         match (method, parts):
             case ("GET", ["users", "@me"]):
                 return _json(self.bot.payload())
@@ -404,6 +418,7 @@ class FakeDiscord:
         data = p.message(channel_id=channel_id, author=self.bot, content=body.get("content") or "",
                          guild_id=self.channel_guild.get(channel_id), embeds=body.get("embeds"),
                          components=body.get("components"), flags=body.get("flags") or 0, **extra)
+        data["attachments"] = body.get("attachments") or []
         data["allowed_mentions"] = body.get("allowed_mentions")  # kept so tests can look
         self.messages[data["id"]] = data
         return data
@@ -414,7 +429,7 @@ class FakeDiscord:
 
     def _edit(self, message_id: str, body: dict[str, Any], done_loading: bool = False) -> dict[str, Any]:
         message = self.messages[message_id]
-        for key in ("content", "embeds", "components", "allowed_mentions"):
+        for key in ("content", "embeds", "components", "allowed_mentions", "attachments"):
             if key in body:
                 message[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
         if done_loading:

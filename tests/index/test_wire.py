@@ -128,3 +128,15 @@ def test_same_story_needs_overlap_and_length() -> None:
     short = ("The talks ended without a deal on Saturday.",)
     assert not wire.same_story(wire.shingles(short), wire.shingles(short))  # too short to tell
     assert wire.overlap(frozenset(), wire.shingles(WIRE)) == 0.0
+
+
+async def test_an_export_of_the_answer_lists_the_linked_outlet(library: Library) -> None:
+    from index import export
+    from tests.index.test_export import G, posted
+
+    await library.ingest_articles([AP])
+    await library.ingest_articles([REUTERS])
+    answer = await library.ask("How long did the Geneva negotiations on the high seas treaty last?")
+    await posted(library.store, answer, "200", "201")
+    text = export.markdown(await export.thread_export(library.store, "200", (f"guild:{G}",), G))
+    assert f"- Also in: {REUTERS.title} (Reuters, same story) <{REUTERS.url}>" in text

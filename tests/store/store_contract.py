@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from index.errors import RejectedInput
-from index.models import Article, FeedItemRecord, StandingQuestion, WatchAnswerRecord
+from index.models import Article, FeedItemRecord, KeptAnswer, StandingQuestion, WatchAnswerRecord
 from index.store import Store
 from index.when import Window
 
@@ -72,6 +72,17 @@ class ArticleContract:
         assert [a.id for a in await store.articles(None)] == [new_id]
         assert await store.passage_count() == 1  # ids may be reused: the old passages are gone
         assert [p.text for p in await store.passages(new_id, None)] == ["Revised."]
+
+    async def test_an_article_from_feed_text_is_marked_until_replaced_by_its_page(self, store: Store) -> None:
+        summary = Article("Budget", ("The council passed the budget on Tuesday evening after a long debate.",),
+                          source="Contract", url="https://example.org/budget", from_feed=True)
+        feed_id, _ = await put(store, summary)
+        assert [a.from_feed for a in await store.articles(None)] == [True]
+        assert (await store.article(feed_id, None)).from_feed  # type: ignore[union-attr]
+        page = Article("Budget", ("The full page.", "Its second paragraph."), source="Contract", url=summary.url)
+        page_id, _, _ = await store.put_article(page, "", "Budget", "hash-page", vectors(2), replace_id=feed_id)
+        [stored] = await store.articles_by_id([page_id], None)
+        assert (stored.from_feed, stored.paragraphs) == (False, 2)
 
     async def test_deleting_an_article_removes_what_hangs_on_it(self, store: Store) -> None:
         article_id, ids = await put(store, article("Gone"))
@@ -189,6 +200,31 @@ class RecordContract:
         assert await store.add_vote("2023-06-01T00:00:02", A, "u2", "q?", -1, "[]", answer) > first
         assert [v["vote"] for v in await store.votes(10, None)] == [-1, 1]
 
+    async def test_where_answers_were_posted_is_kept_and_a_thread_s_answers_found(self, store: Store) -> None:
+        keep = [await store.keep_answer(f"2023-06-0{n}T00:00:00", A, f'{{"q": {n}}}', "2023-01-01") for n in range(1, 6)]
+        assert await store.answer_posted(keep[0], "100", "200", "150")  # in the channel: the thread starts here
+        assert await store.answer_posted(keep[1], "200", "201", "199")  # in the thread (id = starting message's)
+        assert await store.answer_posted(keep[2], "200", "202")  # /ask in the thread: no question message
+        assert await store.answer_posted(keep[3], "300", "301", "299")  # another channel; keep[4] never posted
+        assert not await store.answer_posted(99_999, "200", "203")
+        thread = await store.kept_answers(None, 10, channel_id="200", posted=True)
+        assert [(k.id, k.channel_id, k.message_id, k.question_message_id) for k in thread] == [
+            (keep[0], "100", "200", "150"), (keep[1], "200", "201", "199"), (keep[2], "200", "202", "")]
+        assert (thread[0].created, thread[0].scope, thread[0].answer) == ("2023-06-01T00:00:00", A, '{"q": 1}')
+        assert [k.id for k in await store.kept_answers(None, 2, channel_id="200")] == keep[1:3]  # the newest, oldest first
+        assert [k.id for k in await store.kept_answers((A,), 10, since="2023-06-03")] == keep[2:]
+        assert [k.id for k in await store.kept_answers((A,), 10, since="2023-06-03", posted=True)] == keep[2:4]
+        assert [k.message_id for k in await store.kept_answers(None, 10)] == ["200", "201", "202", "301", ""]
+
+    async def test_a_kept_answer_is_stored_with_its_id_and_later_ones_get_newer_ids(self, store: Store) -> None:
+        copied = KeptAnswer(41, "2023-06-01T00:00:00", A, '{"q": 1}', "200", "201", "199")
+        await store.put_kept_answer(copied)
+        assert await store.kept_answers(None, 10) == [copied]
+        assert await store.kept_answer(41, (A,)) == ('{"q": 1}', A)
+        with pytest.raises(RejectedInput, match="answer 41"):
+            await store.put_kept_answer(copied)
+        assert await store.keep_answer("2023-06-02T00:00:00", A, "{}", "2023-01-01") > 41
+
     async def test_feeds_are_subscribed_once_updated_and_their_items_recorded(self, store: Store) -> None:
         feed = await store.add_feed("https://example.org/rss", A, "Example", "2023-06-01T00:00:00")
         with pytest.raises(RejectedInput, match="already subscribed"):
@@ -203,6 +239,10 @@ class RecordContract:
         await store.record_feed_item(feed.id, item, "2023-06-01T00:00:00")
         await store.record_feed_item(feed.id, FeedItemRecord("guid-1", item.url, None, "added", ""), "2023-06-02")
         assert await store.feed_items(feed.id) == [FeedItemRecord("guid-1", item.url, None, "added", "")]
+        tried = FeedItemRecord("guid-2", "https://example.org/b", None, "feed text", "HTTP status 403 Forbidden", 2)
+        await store.record_feed_item(feed.id, tried, "2023-06-03T00:00:00+00:00")
+        found = {i.guid: i for i in await store.feed_items(feed.id)}
+        assert (found["guid-2"], found["guid-2"].tries, found["guid-2"].seen) == (tried, 2, "2023-06-03T00:00:00+00:00")
         assert await store.remove_feed(feed.id, None) and not await store.remove_feed(feed.id, None)
         assert await store.feed_items(feed.id) == []
 
@@ -401,6 +441,10 @@ class IsolationContract:
     async def test_records_are_seen_only_in_their_scope(self, store: Store) -> None:
         answer = await store.keep_answer("2023-06-01T00:00:00", A, "{}", "2023-01-01")
         assert await store.kept_answer(answer, (B, "")) is None and await store.kept_answer(answer, (A,)) is not None
+        await store.answer_posted(answer, "200", "201")
+        assert await store.kept_answers((B, ""), 10, channel_id="200") == []
+        assert await store.kept_answers((B, ""), 10, since="2023-01-01") == []
+        assert [k.id for k in await store.kept_answers((A,), 10, channel_id="200")] == [answer]
         await store.add_vote("2023-06-01T00:00:00", A, "u1", "q?", 1, "[]", answer)
         assert await store.votes(10, (B, "")) == [] and len(await store.votes(10, (A,))) == 1
         feed = await store.add_feed("https://example.org/rss", A, "", "2023-06-01T00:00:00")

@@ -60,6 +60,8 @@ async def test_restore_brings_back_the_articles_and_rebuilds_the_vector_index(tm
     async with Library(settings, embedder=HashEmbedder()) as lib:
         await lib.ingest_paths([tmp_path / "old"])
         before = {a.title for a in await lib.articles()}
+        kept = await lib.keep_answer(await lib.ask(question_for(3)), "guild:7")
+        await lib.store.answer_posted(kept, "200", "201", "199")  # where it was posted: exports read it
         saved = await asyncio.to_thread(backup, settings.home, tmp_path / "backups")
         await lib.ingest_paths([tmp_path / "new"])
         for article in (await lib.articles())[:5]:
@@ -72,6 +74,8 @@ async def test_restore_brings_back_the_articles_and_rebuilds_the_vector_index(tm
         await _consistent(lib)
         answer = await lib.ask(question_for(3))
         assert not answer.refused and answer.quotes[0].title == "Generated dispatch number 3"
+        [posted] = await lib.store.kept_answers(("guild:7",), 10, channel_id="200")
+        assert (posted.id, posted.message_id, posted.question_message_id) == (kept, "201", "199")
 
 
 async def test_the_links_between_wire_copies_are_backed_up_and_restored(tmp_path: Path, settings: Settings) -> None:

@@ -117,6 +117,6 @@ async def test_a_version_4_database_gains_the_entity_table_and_fills_it_lazily(s
         assert ("Grace Okonkwo", "PERSON") in _texts(passage.text, found[passage.id])[0]
         assert await lib.store.entities_by_id([passage.id]) == found
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone() == (len(schema.MIGRATIONS),)  # the latest, whatever it is
+    assert db.execute("PRAGMA user_version").fetchone() == (len(schema.MIGRATIONS),)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
