@@ -47,5 +47,9 @@ class CopyRows(Connections):
                 sql += f" AND a.scope IN ({placeholders(scopes)}) AND s.scope IN ({placeholders(scopes)})"
                 params += (*scopes, *scopes)
             for row in await self._reader.execute_fetchall(sql + " ORDER BY c.article_id, a.id", params):
-                found.setdefault(int(row[0]), []).append(StoredArticle(*row[1:-1], bool(row[-1])))
+                (of, article_id, title, source, url, published, author, scope, paragraphs, content_hash, added, key,
+                 origin, from_feed) = row
+                found.setdefault(int(of), []).append(StoredArticle(
+                    article_id, title, source, url, published, author, scope, paragraphs, content_hash, added, key,
+                    origin, bool(from_feed)))
         return found
