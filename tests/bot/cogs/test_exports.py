@@ -3,6 +3,7 @@ with citations and links back to the messages; JSON too; never another guild's a
 answers never; a guild's answers since a day for managers only; cut to the newest when too big."""
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -87,6 +88,10 @@ async def test_export_attaches_the_thread_s_questions_and_quotes_verbatim_with_l
 
     share = await world.fake.click(world.reader, answers[3], "Share to channel")  # now it is public: exported
     shared = await world.fake.wait_until(lambda: share.callbacks and world.fake.original(share))
+    for _ in range(200):  # where it was posted is recorded just after the message is sent
+        if len(await kept(world, f"guild:{guild}")) == 4:
+            break
+        await asyncio.sleep(0.02)
     again = file_of(world, await run(world, world.reader, thread))[1]
     assert "## 4. Who is Kim Jong Un?\n\nAsked " in again and f"UTC · [answer]({links}/{thread}/{shared['id']})" in again
 
