@@ -283,7 +283,7 @@ class Library(VectorIndexKeeping):
         articles = {a.id: a for a in await self._articles_of(hits)}
         hits = [h for h in hits if h.passage.article_id in articles]  # forgotten or replaced since the search
         searched = await self.store.article_count(scopes)
-        neighbours = await self._previous_passages(hits[: 4 * self.settings.max_quotes])
+        neighbours = await self.previous_passages(hits[: 4 * self.settings.max_quotes])
         answer = await asyncio.to_thread(
             compose, question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched
         )
@@ -335,7 +335,7 @@ class Library(VectorIndexKeeping):
             found.update(rows)
         return {p.id: found[p.id] for p in passages}
 
-    async def _previous_passages(self, hits: Sequence[Hit]) -> dict[tuple[int, int], Passage]:
+    async def previous_passages(self, hits: Sequence[Hit]) -> dict[tuple[int, int], Passage]:
         """The paragraph before each hit's, for widening a quote back to name its speaker."""
         found: dict[tuple[int, int], Passage] = {}
         leaning = [h for h in hits if h.passage.number > 1 and leans_on_person(h.passage.text)]

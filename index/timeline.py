@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .answer import build_quote, leans_on_person, near_duplicate
+from .answer import build_quote, near_duplicate
 from .clean import normalize_line
 from .errors import BadQuestion
 from .models import Passage, Quote, StoredArticle
@@ -127,7 +127,7 @@ async def build(
     articles = {a.id: a for a in await lib.store.articles_by_id(list(dict.fromkeys(h.passage.article_id for h in hits)), None)}
     best = about(hits, articles)
     found.more = max(len(best) - limit, 0)
-    neighbours = await previous_passages(lib, best[:limit])
+    neighbours = await lib.previous_passages(best[:limit])
     found.entries = await asyncio.to_thread(entries, best[:limit], hits, articles, neighbours)
     if not found.entries:
         found.reason = f"no stored article{' published then' if window else ''} is about “{topic}”"
@@ -158,16 +158,6 @@ def reads_as_sentence(text: str) -> bool:
     """At least MIN_WORDS words, ending as a statement does (not a question, a colon or a bare heading)."""
     end = text.rstrip()[-1:]
     return len(words(text)) >= MIN_WORDS and end in STATEMENT_ENDS
-
-
-async def previous_passages(lib: Library, hits: Sequence[Hit]) -> dict[tuple[int, int], Passage]:
-    """The paragraph before each hit's that needs it, for widening a quote back to name its speaker."""
-    found: dict[tuple[int, int], Passage] = {}
-    leaning = [h for h in hits if h.passage.number > 1 and leans_on_person(h.passage.text)]
-    for article_id in dict.fromkeys(h.passage.article_id for h in leaning):
-        for passage in await lib.store.passages(article_id, None):
-            found[(article_id, passage.number)] = passage
-    return found
 
 
 def _sort_key(hit: Hit, articles: dict[int, StoredArticle]) -> tuple[int, str, float]:
