@@ -182,7 +182,8 @@ class Library(VectorIndexKeeping):
         """Store the articles of files and folders as they are read, EMBED_BATCH_ARTICLES at a time,
         yielding each batch's results: memory holds a batch (and a .jsonl cleaning window), never
         the files, whatever their size. Stored articles are found unchanged before any embedding,
-        so running an interrupted import again skips what it stored. `progress(done, total)` counts
+        so running an interrupted import again skips what it stored. The vector index is resized as
+        the library outgrows it (Flat to IVF), not once at the end. `progress(done, total)` counts
         items (articles and rejected lines) against `readers.count_items`.
         """
         total = await asyncio.to_thread(readers.count_items, paths) if progress else 0
@@ -197,8 +198,8 @@ class Library(VectorIndexKeeping):
                 if progress:
                     progress(done, max(total, done))
                 await self._ask_standing_questions(results)  # each batch as stored (it takes no write lock)
+                await self._resize_vectors()  # as the library grows: a Flat index never outgrows memory
                 yield results
-            await self._resize_vectors()
             await self._save_vectors()
 
     async def ingest_bytes(self, name: str, data: bytes, scope: str = GLOBAL_SCOPE) -> list[IngestResult]:

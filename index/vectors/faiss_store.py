@@ -44,7 +44,10 @@ class FaissStore:
     @property
     def kind(self) -> str:
         ivf = faiss.try_extract_index_ivf(self._index)
-        return "Flat" if ivf is None else f"IVF{ivf.nlist},Flat nprobe={ivf.nprobe}"
+        if ivf is None:
+            return "Flat"
+        lists = "SQfp16" if isinstance(faiss.downcast_index(ivf), faiss.IndexIVFScalarQuantizer) else "Flat"
+        return f"IVF{ivf.nlist},{lists} nprobe={ivf.nprobe}"
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)

@@ -7,7 +7,7 @@ import faiss
 import numpy as np
 import pytest
 
-from index.vectors.faiss_index import build_index, index_ids, is_approximate, load_index, needs_rebuild
+from index.vectors.faiss_index import build_index, index_ids, is_approximate, load_index, needs_rebuild, nlist_for
 
 
 def _unit(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
@@ -34,6 +34,32 @@ def test_large_library_gets_ivf_with_good_recall_and_its_ids() -> None:
     truth = ids[np.argsort(-(queries @ vectors.T), axis=1)[:, :10]]
     _, found = index.search(queries, 10)
     assert np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]) >= 0.95
+
+
+def test_ivf_lists_hold_float16_with_the_scores_of_an_exact_scan(tmp_path: Path) -> None:
+    vectors, ids = _unit(4000), np.arange(4000)
+    index = build_index(vectors, ids, flat_max=1000, nprobe=64)
+    assert isinstance(faiss.downcast_index(faiss.extract_index_ivf(index)), faiss.IndexIVFScalarQuantizer)
+    flat = faiss.IndexIVFFlat(faiss.IndexFlatIP(32), 32, faiss.extract_index_ivf(index).nlist, faiss.METRIC_INNER_PRODUCT)
+    flat.train(vectors)
+    flat.add_with_ids(vectors, ids)
+    faiss.write_index(index, str(tmp_path / "v.faiss"))
+    faiss.write_index(flat, str(tmp_path / "flat.faiss"))
+    assert (tmp_path / "v.faiss").stat().st_size < 0.7 * (tmp_path / "flat.faiss").stat().st_size
+    scores, found = index.search(vectors[:20], 1)
+    assert found[:, 0].tolist() == list(range(20))
+    np.testing.assert_allclose(scores[:, 0], 1.0, atol=2e-3)
+
+
+def test_an_ivf_flat_index_saved_before_still_loads_and_searches(tmp_path: Path) -> None:
+    vectors, ids = _unit(3000), np.arange(3000)
+    old = faiss.IndexIVFFlat(faiss.IndexFlatIP(32), 32, nlist_for(3000), faiss.METRIC_INNER_PRODUCT)
+    old.train(vectors)
+    old.add_with_ids(vectors, ids)
+    faiss.write_index(old, str(tmp_path / "v.faiss"))
+    loaded = load_index(tmp_path / "v.faiss")
+    assert is_approximate(loaded) and needs_rebuild(loaded, 3000, flat_max=1000) is False
+    assert loaded.search(vectors[:3], 1)[1][:, 0].tolist() == [0, 1, 2]
 
 
 def test_removed_ids_are_never_returned() -> None:

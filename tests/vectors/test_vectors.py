@@ -70,7 +70,7 @@ def test_search_finds_the_vector_itself_first(store: VectorStore) -> None:
     data = vectors(20)
     store.add(np.arange(100, 120), data)
     hits = store.search(data[7], 3)
-    assert hits[0][0] == 107 and hits[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert hits[0][0] == 107 and hits[0][1] == pytest.approx(1.0, abs=1e-3)  # IVF lists hold float16
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
 
 
