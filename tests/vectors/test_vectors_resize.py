@@ -96,3 +96,17 @@ async def test_library_swaps_to_ivf_past_the_threshold_and_answers_alike(tmp_pat
     async with Library(settings, embedder=HashEmbedder(), flat_max=200) as lib:
         assert lib.vectors.kind.startswith("IVF") and lib.vectors.ids() == set(range(1, 321))
         assert await top_passage(lib, question) == flat_top
+
+
+async def test_a_streamed_import_turns_ivf_as_it_grows_not_at_the_end(tmp_path: Path) -> None:
+    folder = tmp_path / "import"
+    folder.mkdir()
+    for article in ARTICLES:  # 160 files, 32 a batch: 5 batches of 64 passages
+        (folder / f"{article.origin}").write_text(f"{article.title}\n\n" + "\n\n".join(article.paragraphs))
+    kinds = []
+    async with Library(settings_for(tmp_path / "home"), embedder=HashEmbedder(), flat_max=200) as lib:
+        async for _ in lib.ingest_stream([folder]):
+            kinds.append((len(lib.vectors), lib.vectors.kind.split(",")[0][:3]))
+        assert len(lib.vectors.ids()) == 320
+        assert "42" in await top_passage(lib, "what about alpha42 and delta42?")
+    assert kinds[0] == (64, "Fla") and kinds[3] == (256, "IVF")  # past 200 at the fourth batch, not after the last
