@@ -281,10 +281,11 @@ class Library(VectorIndexKeeping):
             self.store, self.vectors, self._embed_query, query, scopes, k=20, sentences=self.sentence_vectors, window=window,
             entities=self.sentence_entities, today=day_of(now),
         )
-        articles = {a.id: a for a in await self._articles_of(hits)}
+        stored, searched, neighbours = await asyncio.gather(
+            self._articles_of(hits), self.store.article_count(scopes), self.previous_passages(hits[: 4 * self.settings.max_quotes])
+        )
+        articles = {a.id: a for a in stored}
         hits = [h for h in hits if h.passage.article_id in articles]  # forgotten or replaced since the search
-        searched = await self.store.article_count(scopes)
-        neighbours = await self.previous_passages(hits[: 4 * self.settings.max_quotes])
         answer = await asyncio.to_thread(
             compose, question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched
         )
@@ -338,9 +339,12 @@ class Library(VectorIndexKeeping):
 
     async def previous_passages(self, hits: Sequence[Hit]) -> dict[tuple[int, int], Passage]:
         """The paragraph before each hit's, for widening a quote back to name its speaker."""
-        found: dict[tuple[int, int], Passage] = {}
-        leaning = [h for h in hits if h.passage.number > 1 and leans_on_person(h.passage.text)]
-        for article_id in dict.fromkeys(h.passage.article_id for h in leaning):
+        leaning = [h.passage for h in hits if h.passage.number > 1 and leans_on_person(h.passage.text)]
+        if not leaning:
+            return {}
+        before = await self.store.passages_by_id([p.id - 1 for p in leaning], None)  # stored in order: usually
+        found = {(p.article_id, p.number): p for p in before.values()}
+        for article_id in dict.fromkeys(p.article_id for p in leaning if (p.article_id, p.number - 1) not in found):
             for passage in await self.store.passages(article_id, None):
                 found[(article_id, passage.number)] = passage
         return found

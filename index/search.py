@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -312,15 +313,19 @@ async def retrieve(
         lexical.update(top)
     counts = lexical_sides[0][0]
     ids = list(dict.fromkeys([*dense, *lexical]))
-    passages = await store.passages_by_id(ids, scopes)
-    missing = [pid for pid in lexical if pid not in dense and pid in passages]
-    for pid, vector in (await store.vectors_by_id(missing, qvec.shape[-1])).items():
+    passages, scored = await asyncio.gather(  # queued together: one wait, not two
+        store.passages_by_id(ids, scopes), store.vectors_by_id([pid for pid in lexical if pid not in dense], qvec.shape[-1])
+    )
+    for pid, vector in scored.items():
         dense[pid] = float(np.dot(vector, qvec.reshape(-1)))
-    terms = await term_weights(store, matched, counts)
-    found = await sentences([passages[i] for i in ids if i in passages]) if sentences else {}
-    heads = await store.headlines_by_id(list({p.article_id for p in passages.values()}), scopes)
+    kept = [passages[i] for i in ids if i in passages]
     wanted = answer_types(query)
-    named = await entities([passages[i] for i in ids if i in passages]) if entities and wanted else {}
+    terms, found, heads, named = await asyncio.gather(  # sentences and entities are read beside the rest
+        term_weights(store, matched, counts),
+        sentences(kept) if sentences else _nothing(),
+        store.headlines_by_id(list({p.article_id for p in kept}), scopes),
+        entities(kept) if entities and wanted else _nothing(),
+    )
     candidates = []
     for pid in ids:
         if pid in passages:
@@ -330,6 +335,10 @@ async def retrieve(
                 passages[pid], dense.get(pid, 0.0), lexical.get(pid, 0.0), found.get(pid), title, age, named.get(pid)
             ))
     return await asyncio.to_thread(rank, candidates, qvec, terms, k, wanted, query)
+
+
+async def _nothing() -> dict[int, Any]:
+    return {}
 
 
 def age_days(published: str, today: date | None) -> int | None:

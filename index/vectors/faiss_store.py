@@ -40,6 +40,7 @@ class FaissStore:
         self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         self._lock = threading.RLock()
         self._pending: list[tuple[str, np.ndarray, np.ndarray | None]] | None = None  # writes during a rebuild
+        self._mapped: tuple[int, int] | None = None  # (device, inode) of the file the IVF lists are mapped from
 
     @property
     def kind(self) -> str:
@@ -104,7 +105,7 @@ class FaissStore:
                     index.remove_ids(faiss.IDSelectorBatch(op_ids))  # an add is already in the snapshot
                     if op == "add" and op_vectors is not None:
                         index.add_with_ids(op_vectors, op_ids)
-                self._index = index
+                self._index, self._mapped = index, None
             finally:
                 self._pending = None
         if index is not None:
@@ -115,8 +116,13 @@ class FaissStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # per process: two never share one
         with self._lock:
-            faiss.write_index(self._index, str(tmp))
             stamp = {**stamp, "count": int(self._index.ntotal), "dim": self.dim}
+            if self._mapped is not None and self._mapped == _file_id(path):
+                _write_json_atomic(_stamp_path(path), stamp)  # the lists are that file, unchanged
+                return
+            # FAISS writes mapped lists as a reference to their file, which then fails to load (or
+            # crashes): lists mapped from another file are copied into memory first
+            faiss.write_index(self._writable(), str(tmp))
         _fsync(tmp)
         os.replace(tmp, path)
         _write_json_atomic(_stamp_path(path), stamp)
@@ -149,13 +155,15 @@ class FaissStore:
         if index.d != expected.get("dim", index.d) or index.ntotal != stamp.get("count"):
             log.warning("vector index %s does not match its stamp; rebuilding it", path)
             return None
-        return cls(index.d, index, flat_max=flat_max, nprobe=nprobe)
+        store = cls(index.d, index, flat_max=flat_max, nprobe=nprobe)
+        store._mapped = _file_id(path) if _mapped_lists(index) is not None else None
+        return store
 
     def _writable(self) -> faiss.Index:
         """The index, its memory-mapped IVF lists first copied into memory (they are read-only)."""
         ivf = faiss.try_extract_index_ivf(self._index)
-        mapped = ivf.invlists if ivf is not None else None
-        if ivf is not None and mapped is not None and isinstance(faiss.downcast_InvertedLists(mapped), faiss.OnDiskInvertedLists):
+        mapped = _mapped_lists(self._index)
+        if ivf is not None and mapped is not None:
             lists = faiss.ArrayInvertedLists(ivf.nlist, ivf.code_size)
             for number in range(ivf.nlist):
                 size = mapped.list_size(number)
@@ -164,6 +172,7 @@ class FaissStore:
             ivf.replace_invlists(lists, True)
             lists.this.disown()  # type: ignore[attr-defined]  # SWIG's handle, missing from faiss's stubs; the index owns it now
             log.info("copied the memory-mapped vector index into memory for writing")
+        self._mapped = None
         return self._index
 
 
@@ -174,6 +183,21 @@ def open_index(path: Path, nprobe: int = NPROBE) -> faiss.Index:
     if ivf is not None:
         ivf.nprobe = nprobe
     return index
+
+
+def _mapped_lists(index: faiss.Index) -> faiss.InvertedLists | None:
+    """The IVF lists of `index` when they are memory-mapped from its file, else None."""
+    ivf = faiss.try_extract_index_ivf(index)
+    lists = ivf.invlists if ivf is not None else None
+    return lists if lists is not None and isinstance(faiss.downcast_InvertedLists(lists), faiss.OnDiskInvertedLists) else None
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _stamp_path(path: Path) -> Path:

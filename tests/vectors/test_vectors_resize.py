@@ -110,3 +110,18 @@ async def test_a_streamed_import_turns_ivf_as_it_grows_not_at_the_end(tmp_path: 
         assert len(lib.vectors.ids()) == 320
         assert "42" in await top_passage(lib, "what about alpha42 and delta42?")
     assert kinds[0] == (64, "Fla") and kinds[3] == (256, "IVF")  # past 200 at the fourth batch, not after the last
+
+
+def test_a_memory_mapped_index_saved_again_still_opens(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    data = unit(600)
+    path, elsewhere = tmp_path / "vectors.faiss", tmp_path / "copy.faiss"
+    FaissStore(16, build_index(data, np.arange(600), flat_max=200), flat_max=200).save(path, {"generation": "7"})
+    monkeypatch.setattr("index.vectors.faiss_store.MMAP_BYTES", 0)  # every file counts as large
+    mapped = FaissStore.load(path, {"generation": "7"}, flat_max=200)
+    assert mapped is not None
+    mapped.save(path, {"generation": "8"})  # nothing written to it since loading: only the stamp changes
+    mapped.save(elsewhere, {"generation": "8"})  # FAISS would write a reference to the mapped file
+    for saved in (path, elsewhere):
+        loaded = FaissStore.load(saved, {"generation": "8"}, flat_max=200)
+        assert loaded is not None and len(loaded) == 600 and loaded.search(data[9], 1)[0][0] == 9
+    assert mapped.search(data[9], 1)[0][0] == 9
