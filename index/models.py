@@ -47,7 +47,7 @@ class Article:
     key: str = ""  # identity when there is no url: the file (and item) it was read from
     dropped: tuple[tuple[str, int], ...] = field(default=(), compare=False)
     """Paragraphs cleaning dropped from what was read, (rule name, count) most first (index.boilerplate);
-    not part of the article's identity or content (index.library.content_hash reads title and paragraphs)."""
+    not part of the article's identity or content (index.ingesting.content_hash reads title and paragraphs)."""
     from_feed: bool = False
     """Its text is a feed item's own summary or content, stored because the item's page could not be
     fetched (index.webingest); quotes from it say so, and a later fetch of the page replaces it."""

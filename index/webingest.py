@@ -26,7 +26,7 @@ from .errors import RejectedInput
 from .feeds import FeedItem, parse_feed
 from .feedtext import FEED_TEXT, due, feed_text_article, source_of
 from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchSettings, check_url
-from .library import content_hash, identity_key
+from .ingesting import content_hash, identity_key
 from .models import Article, FeedItemRecord, IngestResult, StoredArticle, Subscription
 from .readers.html import read_html
 

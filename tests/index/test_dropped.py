@@ -5,7 +5,8 @@ from collections import Counter
 from dataclasses import replace
 
 from index.boilerplate import REASON_WORDS, RULES, dropped, dropped_in, dropped_summary
-from index.library import Library, content_hash, identity_key
+from index.ingesting import content_hash, identity_key
+from index.library import Library
 from index.models import Article, IngestResult
 from index.readers import partition, read_bytes, read_path
 from tests.conftest import ROOT
