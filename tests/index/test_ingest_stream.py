@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import library as library_module, readers
+from index import ingesting, readers
 from index.library import Library
 from index.models import Article, IngestResult
 from tests.index.readers.test_jsonl_stream import _line, write_jsonl
@@ -52,7 +52,7 @@ async def test_a_file_over_the_old_limit_is_stored_in_bounded_batches(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 4096)
-    monkeypatch.setattr(library_module, "EMBED_BATCH_ARTICLES", 8)
+    monkeypatch.setattr(ingesting, "EMBED_BATCH_ARTICLES", 8)
     path = write_jsonl(tmp_path / "big.jsonl", [_line(n) for n in range(1, 51)])
     assert path.stat().st_size > readers.MAX_FILE_BYTES
     sizes = _spy_batches(library, monkeypatch)
@@ -75,7 +75,7 @@ async def test_bad_lines_are_rejected_by_number_and_the_rest_stored(library: Lib
 async def test_an_interrupted_import_resumes_without_duplicates_or_re_embedding(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library_module, "EMBED_BATCH_ARTICLES", 5)
+    monkeypatch.setattr(ingesting, "EMBED_BATCH_ARTICLES", 5)
     path = write_jsonl(tmp_path / "big.jsonl", [_line(n) for n in range(1, 24)])
     stored = _spy_batches(library, monkeypatch, fail_after=3)
     with pytest.raises(Interrupted):
@@ -83,7 +83,7 @@ async def test_an_interrupted_import_resumes_without_duplicates_or_re_embedding(
     assert stored == [5, 5, 5] and await library.store.article_count(None) == 15
 
     monkeypatch.undo()
-    monkeypatch.setattr(library_module, "EMBED_BATCH_ARTICLES", 5)
+    monkeypatch.setattr(ingesting, "EMBED_BATCH_ARTICLES", 5)
     embedded = _spy_embedded(library, monkeypatch)
     results = await library.ingest_paths([path])
     assert Counter(r.status for r in results) == {"unchanged": 15, "added": 8}
