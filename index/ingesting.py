@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from . import readers, watch, wire
+from . import memory, readers, watch, wire
 from .encoding import LockedEmbedder, encode
 from .errors import RejectedInput
 from .models import GLOBAL_SCOPE, Article, IngestResult
@@ -70,6 +70,7 @@ class ArticleIngesting(VectorIndexKeeping):
                     progress(min(start + EMBED_BATCH_ARTICLES, len(articles)), len(articles))
             await self._resize_vectors()
             await self._save_vectors()
+        memory.release()
         await self._ask_standing_questions(results)
         return results
 
@@ -152,6 +153,7 @@ class ArticleIngesting(VectorIndexKeeping):
                     progress(done, max(total, done))
                 await self._ask_standing_questions(results)  # each batch as stored (it takes no write lock)
                 await self._resize_vectors()  # as the library grows: a Flat index never outgrows memory
+                memory.release()  # what the batch's C work freed (the old index after a resize)
                 yield results
             await self._save_vectors()
 
