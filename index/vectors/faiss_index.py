@@ -9,12 +9,12 @@ a 20 ms answer budget, so IVF takes over. The exact vectors stay in SQLite; `new
 approximate index against them. Single queries should run with `faiss.omp_set_num_threads(1)`:
 with two threads on a busy 2-core machine Flat took 14 ms at 10k and 44 ms at 100k.
 
-The IVF lists hold float16 vectors (FAISS's QT_fp16 scalar quantizer), not float32: on the 311k
-real news-2023 passages, with their 660 questions (`python -m bench.ivf_lists HOME`, docs/BENCHMARKS.md part 2i), recall@30 against
-an exact scan was 0.9586 against IVF-Flat's 0.9587 and the top result the same for 0.9712 of both,
-at half the memory (245 MB against 484 MB) and a faster search (0.63 against 1.01 ms). 8-bit lists
-(QT_8bit, 125 MB) lost 0.0035 recall@30 and 0.009 of top results. Indexes saved as IVF-Flat load
-and work as before, and become float16 at their next rebuild.
+The IVF lists hold float16 vectors (FAISS's QT_fp16 scalar quantizer), not float32. On the 311k
+real news-2023 passages and their 660 questions (`python -m bench.ivf_lists HOME`, docs/BENCHMARKS.md
+part 2i), recall@30 against an exact scan was 0.9586 against IVF-Flat's 0.9587 and the top result
+the same for 0.9712 of both, at half the memory (245 MB against 484 MB) and a faster search (0.63
+against 1.01 ms). 8-bit lists (QT_8bit, 125 MB) lost 0.0035 recall@30 and 0.009 of top results.
+Indexes saved as IVF-Flat load and work as before, and become float16 at their next rebuild.
 """
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ class FaissStore:
         self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         self._lock = threading.RLock()
         self._pending: list[tuple[str, np.ndarray, np.ndarray | None]] | None = None  # writes during a rebuild
-        self._mapped: tuple[int, int] | None = None  # (device, inode) of the file the IVF lists are mapped from
+        self._source: tuple[int, int] | None = None  # (device, inode) of the file it was loaded from
 
     @property
     def kind(self) -> str:
@@ -105,7 +105,7 @@ class FaissStore:
                     index.remove_ids(faiss.IDSelectorBatch(op_ids))  # an add is already in the snapshot
                     if op == "add" and op_vectors is not None:
                         index.add_with_ids(op_vectors, op_ids)
-                self._index, self._mapped = index, None
+                self._index = index
             finally:
                 self._pending = None
         if index is not None:
@@ -117,7 +117,7 @@ class FaissStore:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # per process: two never share one
         with self._lock:
             stamp = {**stamp, "count": int(self._index.ntotal), "dim": self.dim}
-            if self._mapped is not None and self._mapped == _file_id(path):
+            if _mapped_lists(self._index) is not None and self._source == _file_id(path):
                 _write_json_atomic(_stamp_path(path), stamp)  # the lists are that file, unchanged
                 return
             # FAISS writes mapped lists as a reference to their file, which then fails to load (or
@@ -156,7 +156,7 @@ class FaissStore:
             log.warning("vector index %s does not match its stamp; rebuilding it", path)
             return None
         store = cls(index.d, index, flat_max=flat_max, nprobe=nprobe)
-        store._mapped = _file_id(path) if _mapped_lists(index) is not None else None
+        store._source = _file_id(path)
         return store
 
     def _writable(self) -> faiss.Index:
@@ -172,7 +172,6 @@ class FaissStore:
             ivf.replace_invlists(lists, True)
             lists.this.disown()  # type: ignore[attr-defined]  # SWIG's handle, missing from faiss's stubs; the index owns it now
             log.info("copied the memory-mapped vector index into memory for writing")
-        self._mapped = None
         return self._index
 
 
