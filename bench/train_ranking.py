@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.data import ROOT, SHARED
-from index import fusion, search
+from index import fusion, scoring, search
 from index.config import Settings
 from index.embed import make_embedder
 from index.evaluate import Case, load_squad
@@ -53,7 +53,7 @@ class Question:
     title: str
 
 
-def evidence(hit: search.Hit) -> list[float]:
+def evidence(hit: scoring.Hit) -> list[float]:
     return [hit.dense, hit.coverage, hit.sentence, hit.typed]
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .confidence import confidence as learned_confidence
 from .models import Answer, Passage, Quote, StoredArticle
-from .search import PICK_LEXICAL, Hit, pick_sentence  # noqa: F401 (PICK_LEXICAL re-exported)
+from .scoring import PICK_LEXICAL, Hit, pick_sentence  # noqa: F401 (PICK_LEXICAL re-exported)
 from .text import sentence_spans, words
 
 NOT_FOUND = "not found in the stored articles"

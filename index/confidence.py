@@ -1,6 +1,6 @@
 """Answer confidence: the probability, from a small logistic model, that the first quote answers.
 
-The features describe the ranked hits the search already made (index.search.Hit) and the question.
+The features describe the ranked hits the search already made (index.scoring.Hit) and the question.
 They avoid the library's IDF, which is degenerate in a library of a few articles (a term in every
 passage weighs nothing, one absent weighs most): term shares are plain counts of the question's
 content stems, and its "key terms" are its names and numbers (capitalized or with digits), or all
@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .search import HEADLINE_SENTENCE, Hit, headline_stems, pick_sentence, sentence_stems
+from .scoring import HEADLINE_SENTENCE, Hit, headline_stems, pick_sentence, sentence_stems
 from .text import STOPWORDS, content_terms, stem
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,8 @@ from .encoding import LockedEmbedder
 from .errors import BadQuestion
 from .ingesting import ArticleIngesting
 from .models import GLOBAL_SCOPE, Answer, Passage, Quote, StoredArticle
-from .search import Hit, SentenceVectors, retrieve
+from .scoring import Hit
+from .search import SentenceVectors, retrieve
 from .store import Store, open_store
 from .text import sentence_spans
 from .vectors import FaissStore

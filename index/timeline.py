@@ -27,7 +27,8 @@ from .answer import build_quote, near_duplicate
 from .clean import normalize_line
 from .errors import BadQuestion
 from .models import Passage, Quote, StoredArticle
-from .search import Hit, retrieve
+from .scoring import Hit
+from .search import retrieve
 from .text import content_terms, words
 from .when import explicit_window, without_dates
 

@@ -12,7 +12,7 @@ replaced version of an article whose answer was posted does not post it again.
 
 The search is restricted to the new articles' passages: their stored vectors give the dense
 side, the question's term coverage the lexical one (an exact scan: a batch is at most
-CHUNK_ARTICLES articles); ranking and composing are the library's own (index.search.rank,
+CHUNK_ARTICLES articles); ranking and composing are the library's own (index.scoring.rank,
 index.answer.compose). Blocking work runs in threads.
 """
 from __future__ import annotations
@@ -33,7 +33,8 @@ from .clock import utc_stamp
 from .entities import answer_types
 from .errors import NewsdeskError
 from .models import GLOBAL_SCOPE, Answer, Passage, StandingQuestion, StoredArticle, WatchAnswerRecord
-from .search import CANDIDATES, Candidate, SentenceVectors, TermWeights, age_days, rank, sentence_stems, term_weights
+from .scoring import Candidate, TermWeights, age_days, rank, sentence_stems
+from .search import CANDIDATES, SentenceVectors, term_weights
 from .text import query_terms, sentence_spans
 from .when import without_dates
 

@@ -2,7 +2,7 @@
 
 A question's words give a soft window: the search looks inside it before ranking (so its articles
 reach the candidates however large the library) and also at everything published up to its end,
-and ranking prefers recent articles (index.search.RECENCY_BONUS): a story "this week" is
+and ranking prefers recent articles (index.scoring.RECENCY_BONUS): a story "this week" is
 often best told by an older background article (measured: docs/EVAL.md). The date words themselves
 are left out of the terms the search matches (`without_dates`): "this week" says when, not what. Articles without a
 published date count as inside a soft window (nothing says they fall outside). Explicit

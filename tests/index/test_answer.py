@@ -8,7 +8,7 @@ from index.answer import choose_quotes, near_duplicate, through_attribution, wid
 from index.embed import HashEmbedder
 from index.library import Library
 from index.models import Answer, Article, Passage
-from index.search import Hit
+from index.scoring import Hit
 from index.text import sentence_spans
 from tests.conftest import SHIPPED, settings_for
 

@@ -7,7 +7,7 @@ import pytest
 from index.answer import build_quote, leans_back
 from index.library import Library
 from index.models import Article, Passage, StoredArticle
-from index.search import Hit
+from index.scoring import Hit
 from index.text import sentence_spans
 from tests.conftest import settings_for
 

@@ -14,7 +14,7 @@ import pytest
 from index.confidence import FEATURES, MODEL_FILE, confidence, feature_map, features, load_model, model_path
 from index.library import Library
 from index.models import Article, Passage
-from index.search import Hit
+from index.scoring import Hit
 from index.text import sentence_spans
 from tests.conftest import ROOT
 

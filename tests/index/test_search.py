@@ -11,7 +11,8 @@ from index import search
 from index.embed import HashEmbedder
 from index.library import Library
 from index.models import Article, Passage
-from index.search import TermWeights, bm25_terms, idf, score_passage, sentence_stems
+from index.scoring import TermWeights, idf, score_passage, sentence_stems
+from index.search import bm25_terms
 from index.text import content_terms, sentence_spans, stem
 from tests.conftest import SHIPPED, settings_for
 

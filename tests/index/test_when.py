@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from index import search, when
+from index import scoring, search, when
 from index.errors import BadQuestion
 from index.library import Library
 from index.models import Answer, Article
@@ -202,9 +202,9 @@ async def test_of_two_equally_good_articles_the_more_recent_is_quoted_first(libr
 
 
 def test_recency_fades_and_counts_nothing_for_undated_or_later_articles() -> None:
-    assert search.recency(0) == search.RECENCY_BONUS
-    assert search.recency(-1) == search.RECENCY_BONUS  # published "tomorrow": time zones
-    assert search.recency(int(search.RECENCY_DAYS)) == pytest.approx(search.RECENCY_BONUS / math.e)
-    assert search.recency(None) == search.recency(-2) == 0.0
-    assert search.age_days("2023-03-10T08:00:00+00:00", THURSDAY) == 6
-    assert search.age_days("not a date", THURSDAY) is None and search.age_days("2023-03-10", None) is None
+    assert scoring.recency(0) == scoring.RECENCY_BONUS
+    assert scoring.recency(-1) == scoring.RECENCY_BONUS  # published "tomorrow": time zones
+    assert scoring.recency(int(scoring.RECENCY_DAYS)) == pytest.approx(scoring.RECENCY_BONUS / math.e)
+    assert scoring.recency(None) == scoring.recency(-2) == 0.0
+    assert scoring.age_days("2023-03-10T08:00:00+00:00", THURSDAY) == 6
+    assert scoring.age_days("not a date", THURSDAY) is None and scoring.age_days("2023-03-10", None) is None
