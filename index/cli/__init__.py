@@ -1,4 +1,4 @@
-"""The `newsdesk` command line: everything a user can do in Discord (main.py; feeds in feeds.py).
+"""The `newsdesk` command line: everything a user can do in Discord (main.py; a module per larger command).
 
 Other packages add commands through the "newsdesk.commands" entry point (`newsdesk bot`)."""
 from __future__ import annotations

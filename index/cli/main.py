@@ -6,23 +6,28 @@ import asyncio
 import json
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..boilerplate import dropped_in, dropped_summary
-from ..config import ConfigError, Settings, fetch_settings
+from ..config import ConfigError, Settings
 from ..errors import NewsdeskError
 from ..events import track
 from ..library import Library
 from ..logs import log_uncaught_exceptions, setup_logging
-from ..models import GLOBAL_SCOPE, IngestResult, guild_of, read_scopes
+from ..models import GLOBAL_SCOPE, guild_of, read_scopes
 from ..progress import ProgressBar
 from ..render import answer_json, answer_text, article_line
-from . import export as cli_export, feeds as cli_feeds, timeline as cli_timeline, watch as cli_watch
+from . import (
+    evaluate as cli_evaluate,
+    export as cli_export,
+    feeds as cli_feeds,
+    ingest as cli_ingest,
+    timeline as cli_timeline,
+    watch as cli_watch,
+)
 
 NOW_HELP = "the day questions are asked on (YYYY-MM-DD): \"this week\" or \"in March\" count from it (default: today)"
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -34,71 +39,6 @@ def command(name: str) -> Callable[[Command], Command]:
         COMMANDS[name] = fn
         return fn
     return register
-
-
-def _print_lines(results: Sequence[IngestResult], quiet: bool) -> None:
-    for r in results:
-        if r.status == "rejected":
-            print(f"rejected  {r.origin}: {r.reason}", file=sys.stderr)
-        elif not quiet:
-            same = "; same story as " + ", ".join(f"[{i}]" for i in r.copies) if r.copies else ""
-            detail = f" ({r.passages} passages{same})" if r.passages else f" ({r.reason})" if r.reason else ""
-            print(f"{r.status:<9} [{r.article_id}] {r.title}{detail}  <- {r.origin}", file=sys.stderr)
-
-
-def _print_summary(counts: Counter[str], dropped: Counter[str], quiet: bool) -> None:
-    """The statuses' counts, then what cleaning dropped and why (not with --quiet)."""
-    if not quiet or counts["rejected"]:
-        statuses = ("added", "unchanged", "replaced", "duplicate", "rejected")
-        summary = ", ".join(f"{counts[s]} {s}" for s in statuses if counts[s] or s != "duplicate")
-        if counts["linked"]:
-            summary += f"; {counts['linked']} linked as wire copies of stored articles (the same story)"
-        print(f"ingest: {summary}", file=sys.stderr)
-    said = dropped_summary(dropped)
-    if said and not quiet:
-        print(f"ingest: {said}", file=sys.stderr)
-
-
-def _tally(results: Sequence[IngestResult]) -> list[str]:
-    """Each result's status, and "linked" for each article linked to a stored copy (index.wire)."""
-    return [r.status for r in results] + ["linked" for r in results if r.copies]
-
-
-@command("ingest")
-async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    urls = [p for p in args.paths if cli_feeds.is_url(p)]
-    paths = [Path(p) for p in args.paths if not cli_feeds.is_url(p)]
-    scope = scopes_for(args.guild)[-1]
-    bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
-    counts: Counter[str] = Counter()
-    dropped: Counter[str] = Counter()
-    async with Library(settings) as lib:
-        answered: list[int] = []
-        lib.watch_listeners.append(lambda hits: _count(answered, len(hits)))
-        try:
-            async for batch in lib.ingest_stream(paths, scope, progress=bar):  # printed as stored
-                if bar:
-                    bar.clear()
-                _print_lines(batch, args.quiet)
-                counts.update(_tally(batch))
-                dropped.update(dropped_in(batch))
-        finally:
-            if bar:
-                bar.close()
-        if urls:
-            fetched = await cli_feeds.ingest_urls(lib, urls, scope, fetch_settings())
-            _print_lines(fetched, args.quiet)
-            counts.update(_tally(fetched))
-            dropped.update(dropped_in(fetched))
-    missing = [p for p in paths if not p.exists()]
-    _print_summary(counts, dropped, args.quiet)
-    if sum(answered) and not args.quiet:
-        print(f"standing questions: {sum(answered)} new answer(s), posted by the bot", file=sys.stderr)
-    return 1 if missing or counts["rejected"] else 0
-
-
-async def _count(counts: list[int], count: int) -> None:
-    counts.append(count)
 
 
 def scopes_for(guild: str | None) -> tuple[str, ...]:
@@ -271,50 +211,8 @@ async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if doctor.healthy(checks) else 1
 
 
-@command("eval")
-async def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    path = Path(args.file)
-    if path.is_dir():
-        return await _eval_news(args, settings, path)
-    from ..evaluate import report, run, summary
-
-    if not path.is_file():
-        print(f"error: no SQuAD file or news folder at {path}", file=sys.stderr)
-        return 2
-    try:
-        outcomes = await run(path, settings, args.limit, progress=not args.quiet)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(summary(outcomes, settings.min_score)))
-    else:
-        print(report(outcomes, settings.min_score))
-    return 0
-
-
-async def _eval_news(args: argparse.Namespace, settings: Settings, folder: Path) -> int:
-    from dataclasses import asdict
-
-    from .. import evaluate_news
-
-    keep = Path(args.keep) if args.keep else None
-    try:
-        outcomes = await evaluate_news.run(folder, settings, args.limit, args.every, home=keep, progress=not args.quiet)
-    except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.dump:
-        with open(args.dump, "w", encoding="utf-8") as out:
-            for outcome in outcomes:
-                out.write(json.dumps(asdict(outcome), ensure_ascii=False) + "\n")
-    if args.json:
-        print(json.dumps(evaluate_news.summary(outcomes)))
-    else:
-        print(evaluate_news.report(outcomes))
-    return 0
-
-
+COMMANDS["ingest"] = cli_ingest.run_ingest
+COMMANDS["eval"] = cli_evaluate.run_eval
 COMMANDS["feeds"] = cli_feeds.run_feeds
 COMMANDS["watch"] = cli_watch.run_watch
 COMMANDS["export"] = cli_export.run_export
@@ -335,10 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-format", choices=("text", "json"),
                         help="log lines as text or JSON objects (default: NEWSDESK_LOG_FORMAT, else text)")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", help="store articles from files, folders or web pages")
-    p.add_argument("paths", nargs="+", help="article files (.txt, .md, .html, .json, .jsonl), folders of them, or http(s) urls")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only rejections")
-    p.add_argument("--guild", help="store them for this Discord guild (id) only")
+    cli_ingest.add_parser(sub)
     p = sub.add_parser("ask", help="answer a question with quotes ('-' reads one per line from stdin)")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print JSON (one object per line)")
@@ -363,14 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="postgresql://user:password@host/database, or a SQLite file (an empty library)")
     p = sub.add_parser("doctor", help="check the settings, token, data folder, stores and model; say what to fix")
     p.add_argument("--quick", action="store_true", help="skip loading the model (for health checks)")
-    p = sub.add_parser("eval", help="measure answers on a SQuAD-format file or a news folder in a temporary library")
-    p.add_argument("file", help="SQuAD-format JSON file, or a folder of articles*.jsonl + qa.jsonl (news)")
-    p.add_argument("--limit", type=int, help="ask only N questions, spread over the file")
-    p.add_argument("--every", type=int, default=1, help="news: every Nth answerable question and its articles")
-    p.add_argument("--keep", help="news: keep the library in this folder (re-runs skip unchanged articles)")
-    p.add_argument("--dump", help="news: write each question's outcome to this JSON Lines file")
-    p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    cli_evaluate.add_parser(sub)
     cli_feeds.add_parsers(sub)
     cli_watch.add_parsers(sub)
     cli_export.add_parser(sub)
