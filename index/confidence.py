@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 from collections.abc import Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .scoring import HEADLINE_SENTENCE, Hit, headline_stems, pick_sentence, sentence_stems
-from .text import STOPWORDS, content_terms, stem
+from .text import STOPWORDS, WORD, content_terms, stem
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "confidence_model.json"
@@ -40,7 +39,7 @@ FEATURES = (
     "question_terms",  # content terms in the question, up to MAX_TERMS, divided by MAX_TERMS
     "sentence_type",  # the marked sentence holds an entity of the kind asked for (0 when unknown)
 )
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_TOKEN = WORD
 
 
 @dataclass(frozen=True)

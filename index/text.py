@@ -12,7 +12,16 @@ _ABBREVIATIONS = {
     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
 }
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_NAMES = {"united states": "us", "united kingdom": "uk", "united nations": "un", "european union": "eu"}
+"""Names news writes out, abbreviates ("US", "UK") and dots ("U.S."): the three stem alike."""
+WORD = re.compile(
+    r"\b(?:United (?:States|Kingdom|Nations)|European Union)\b"
+    r"|\b[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W_])|[^\W_]+(?:['’][^\W_]+)?",
+    re.UNICODE,
+)
+"""A word: letters and digits with one inner apostrophe, a dotted initialism ("U.S.", "a.m."), or
+one of the _NAMES, whole."""
+_WORD = WORD
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -87,7 +96,14 @@ def _strip_suffix(word: str) -> str:
     return word
 
 
-stem = lru_cache(maxsize=65536)(_stemmer())
+_stem = _stemmer()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The stem of a lower-cased word; an initialism stems without its dots ("u.s." as "us"), and
+    "united states" as "us" too (the full-text index reads "u.s." and "united states" as phrases)."""
+    return _NAMES.get(word) or _stem(word.replace(".", "") if "." in word else word)
 
 
 @lru_cache(maxsize=131072)

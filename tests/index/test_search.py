@@ -56,6 +56,25 @@ async def test_names_and_dates_in_the_shipped_article(library: Library) -> None:
         assert needle in answer.quotes[0].text
 
 
+SUMMIT = Article(
+    title="Leaders meet at the harbour summit",
+    paragraphs=(
+        "The summit opened on Monday with a parade along the harbour and a dinner for the delegations.",
+        "US officials criticised the fishing quotas agreed on the first day.",
+        "Fishermen from three states united on the second day to criticise the quotas again.",
+    ),
+    source="Harbour Herald",
+    origin="summit.txt",
+)
+
+
+async def test_a_country_written_out_or_dotted_finds_it_abbreviated(library: Library) -> None:
+    await library.ingest_articles([SUMMIT])
+    for question in ("What did the United States criticise?", "What did the U.S. criticise?", "What did the US criticise?"):
+        answer = await library.ask(question)
+        assert answer.quotes[0].paragraph == 2, question
+
+
 def test_bm25_searches_the_rarest_terms_its_budget_allows() -> None:
     counts = {"council": 3_000, "okonkwo": 2, "budget": 1_500, "tram": 40}
     assert bm25_terms(counts, budget=2_000) == ["okonkwo", "tram", "budget"]

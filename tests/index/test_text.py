@@ -44,7 +44,15 @@ def test_a_sentence_ends_before_the_space_that_follows_it() -> None:
 
 def test_words_are_lower_cased_and_keep_their_apostrophe() -> None:
     assert words("Putin’s visit: U.S.-North_Korea talks, 24 years!") == [
-        "putin's", "visit", "u", "s", "north", "korea", "talks", "24", "years"]
+        "putin's", "visit", "u.s.", "north", "korea", "talks", "24", "years"]
+
+
+def test_a_country_written_out_abbreviated_or_dotted_stems_alike() -> None:
+    text = "The United States and the U.S. Navy; US troops. The UK, the U.K. and the United Kingdom."
+    assert [s for _, s in stemmed_tokens(text) if s not in {"the", "and"}] == [
+        "us", "us", "navi", "us", "troop", "uk", "uk", "uk"]
+    assert words("the united states of mind, Plan B.The e.g.") == [
+        "the", "united", "states", "of", "mind", "plan", "b", "the", "e.g."]  # only the capitalized name is one word
 
 
 def test_a_question_is_searched_by_its_content_words_in_order_once() -> None:
