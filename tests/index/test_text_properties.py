@@ -1,12 +1,14 @@
-"""Property-based tests (hypothesis) of index.text: sentence spans cover any text; any question is valid FTS5."""
+"""Property-based tests (hypothesis) of index.text: sentence spans cover any text; any question is valid FTS5;
+the quick tokenizer agrees with the full one."""
 from __future__ import annotations
 
 import sqlite3
 
 from hypothesis import given, strategies as st
 
+from index import text as text_module
 from index.store.sql import fts_match
-from index.text import query_terms, sentence_spans
+from index.text import WORD, query_terms, sentence_spans
 
 
 @given(st.text(max_size=300))
@@ -39,3 +41,10 @@ def test_any_question_makes_a_valid_full_text_query(question: str) -> None:
     match = fts_match(query_terms(question))
     if match:
         _FTS.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall()
+
+
+@given(st.one_of(st.text(max_size=200), st.lists(st.sampled_from(
+    ["U.S.", "U.S", "the", "United States", "United", "States", "European Union", "a.m.", ".", "B.The", "x", "1.5",
+     "Kim’s", "it's", " ", "-", ",", "e.g.", "www.example.com", "UNITED STATES", "é.è"]), max_size=30).map("".join)))
+def test_the_quick_tokenizer_finds_the_same_words_as_the_full_one(text: str) -> None:
+    assert text_module._words_in(text).findall(text) == WORD.findall(text)
