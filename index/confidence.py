@@ -39,7 +39,6 @@ FEATURES = (
     "question_terms",  # content terms in the question, up to MAX_TERMS, divided by MAX_TERMS
     "sentence_type",  # the marked sentence holds an entity of the kind asked for (0 when unknown)
 )
-_TOKEN = WORD
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def question_terms(question: str) -> QuestionTerms:
     words with a digit, or capitalized past the first word; all content stems when there are none."""
     terms = frozenset(stem(t) for t in content_terms(question))
     keys = set()
-    for number, match in enumerate(_TOKEN.finditer(question)):
+    for number, match in enumerate(WORD.finditer(question)):
         word = match.group()
         lower = word.lower().replace("’", "'")
         if lower in STOPWORDS:
