@@ -41,11 +41,6 @@ def command(name: str) -> Callable[[Command], Command]:
     return register
 
 
-def scopes_for(guild: str | None) -> tuple[str, ...]:
-    """The shipped articles, plus a guild's own when `--guild` names one."""
-    return read_scopes(guild or None)
-
-
 def day(value: str) -> date:
     """A --now value: a YYYY-MM-DD day (argparse shows the error as one line)."""
     try:
@@ -77,7 +72,7 @@ async def _answer(
 @command("ask")
 async def _ask(args: argparse.Namespace, settings: Settings) -> int:
     async with Library(settings) as lib:
-        scopes = scopes_for(args.guild)
+        scopes = read_scopes(args.guild or None)  # the shipped articles, plus a guild's own
         if args.question != "-":
             return 0 if await _answer(lib, args.question, args.json, sys.stdout, scopes, args.now) else 2
         ok = True
