@@ -193,6 +193,7 @@ def _scale_base(args: dict[str, Any]) -> tuple[Any, list[str], list[str], Any]:
         base = np.load(cache)
     else:
         base = embedder.embed(paragraphs)
+        cache.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/
         np.save(cache, base)
     return embedder, paragraphs, headlines, base
 
