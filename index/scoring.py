@@ -84,8 +84,19 @@ class TermWeights:
         total = self.total
         if not total:
             return 0.0
-        found = sum(w if t in present else credit * w for t, w in self.weights.items() if t in present or t in headline)
+        found = sum([w if t in present else credit * w for t, w in self.items if t in present or t in headline])
         return found / total
+
+    @cached_property
+    def items(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self.weights.items())
+
+    def sentence_coverage(self, sentences: Sequence[AbstractSet[str]]) -> list[float]:
+        """`coverage` of each of `sentences` (no headline), in one pass over the terms."""
+        total, items = self.total, self.items
+        if not total:
+            return [0.0] * len(sentences)
+        return [sum([w for t, w in items if t in s]) / total for s in sentences]
 
 
 def idf(df: int, n: int) -> float:
@@ -138,7 +149,7 @@ def score_passage(
     whole, per_sentence = sentence_stems(passage.text, spans)
     headline = headline_stems(title)
     coverage = terms.coverage(whole, headline, HEADLINE_TERMS)
-    sentence_coverage = np.array([terms.coverage(s) for s in per_sentence], np.float32)
+    sentence_coverage = np.array(terms.sentence_coverage(per_sentence), np.float32)
     in_headline = {t: w for t, w in terms.weights.items() if t in headline}
     with_headline = sentence_coverage
     if in_headline and terms.total:  # a term of the headline missing from a sentence still counts a part
@@ -148,7 +159,7 @@ def score_passage(
         )
     typed = types if types is not None and len(types) == len(spans) else None
     best = cosine + SENTENCE_LEXICAL * with_headline + (TYPE_SENTENCE * typed if typed is not None else 0.0)
-    best_sentence = float(np.max(best)) if len(spans) else dense
+    best_sentence = float(best.max()) if len(spans) else dense
     kind = float(typed.max()) if typed is not None and len(spans) else 0.0
     score = fusion.weights().score(dense, coverage, best_sentence, kind)
     types = typed if typed is not None else np.zeros(len(spans), np.float32)
