@@ -8,7 +8,8 @@
   quote's `also_in` instead of a quote of its own.
 - The marked sentence is the one with the best cosine plus PICK_LEXICAL times its term coverage. When
   it leans on a pronoun or a bare speech verb ("he said"), the quote widens back to the sentence
-  that names who is meant, across into the previous paragraph when needed.
+  that names who is meant, across into the previous paragraph when needed; quotes of one article
+  that then share text are merged into one (index.overlap).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from functools import lru_cache
 
 from .confidence import confidence as learned_confidence
 from .models import Answer, Passage, Quote, StoredArticle
+from .overlap import Placed, merge_overlapping
 from .scoring import PICK_LEXICAL, Hit, pick_sentence  # noqa: F401 (PICK_LEXICAL re-exported)
 from .text import sentence_spans, words
 
@@ -202,9 +204,9 @@ def compose(
     if not hits or score < min_score:
         return refusal(question, hits, articles, searched, score)
     quotes = []
-    for hit, twins in choose_quotes(hits, max_quotes):
+    for hit, twins in choose_quotes(hits, 2 * max_quotes):  # the spares stand in for quotes merged (index.overlap)
         previous = neighbours.get((hit.passage.article_id, hit.passage.number - 1))
         quote = build_quote(hit, articles[hit.passage.article_id], previous)
         quote.also_in = [_twin(t, articles[t.passage.article_id]) for t in twins if t.passage.article_id in articles]
-        quotes.append(quote)
-    return Answer(question, refused=False, quotes=quotes, searched=searched, confidence=score)
+        quotes.append(Placed(quote, hit.passage.text))
+    return Answer(question, refused=False, quotes=merge_overlapping(quotes, max_quotes), searched=searched, confidence=score)

@@ -1,0 +1,85 @@
+"""Quotes of one article that would show the same sentence twice become one quote (index.overlap)."""
+from __future__ import annotations
+
+import numpy as np
+
+from index.answer import compose
+from index.models import Passage, Quote, StoredArticle
+from index.scoring import Hit
+from index.text import sentence_spans
+
+TALKS = (
+    "The ministers met in Geneva on Monday. An adviser said a trade pact could be signed during the visit.",
+    "He added that the pact would cut tariffs on grain and steel.",
+    "They also discussed shipping routes through the strait.",
+    "Officials from both sides called the talks useful.",
+)
+OTHER = ("Grain prices rose on Tuesday as traders waited for news from Geneva.",)
+
+
+def _article(article_id: int, title: str, count: int) -> StoredArticle:
+    return StoredArticle(article_id, title, "Wire", "", "2024-06-18", "", "", count, "", "")
+
+
+ARTICLES = {1: _article(1, "Ministers meet in Geneva", len(TALKS)), 2: _article(2, "Grain prices rise", 1)}
+
+
+def _passage(article_id: int, number: int) -> Passage:
+    text = (TALKS if article_id == 1 else OTHER)[number - 1]
+    return Passage(article_id * 100 + number, article_id, number, text)
+
+
+def _hit(article_id: int, number: int, score: float, best: int = 0) -> Hit:
+    """A hit whose sentence `best` is the one an answer marks."""
+    passage = _passage(article_id, number)
+    spans = sentence_spans(passage.text)
+    cosine = np.full(len(spans), 0.2, np.float32)
+    cosine[best] = 0.9
+    return Hit(passage, score, score, 0.0, spans=spans, sentence_cosine=cosine,
+               sentence_coverage=np.zeros(len(spans), np.float32))
+
+
+def _answer(hits: list[Hit]) -> list[Quote]:
+    neighbours = {(p.article_id, p.number): p for p in (_passage(1, n) for n in range(1, len(TALKS) + 1))}
+    answer = compose("What could be signed during the visit?", hits, ARTICLES, neighbours, 3, 0.0, 2)
+    return answer.quotes
+
+
+def _marked(quote: Quote) -> list[str]:
+    return [quote.text[a:b] for a, b in quote.highlights]
+
+
+def _assert_verbatim(quote: Quote) -> None:
+    article = "\n\n".join(TALKS if quote.article_id == 1 else OTHER)
+    assert quote.text in article
+    assert quote.context[quote.offset : quote.offset + len(quote.text)] == quote.text
+
+
+def test_a_quote_widened_back_into_another_quote_is_one_quote_marking_both() -> None:
+    quotes = _answer([_hit(1, 1, 0.9, best=1), _hit(1, 2, 0.85), _hit(2, 1, 0.8)])
+    first = quotes[0]
+    assert first.text == TALKS[0].split(". ", 1)[1] + "\n\n" + TALKS[1]  # the adviser's sentence once, then "He added"
+    assert _marked(first) == ["An adviser said a trade pact could be signed during the visit.", TALKS[1]]
+    assert [q.article_id for q in quotes] == [1, 2]
+    for quote in quotes:
+        _assert_verbatim(quote)
+
+
+def test_a_merged_quote_leaves_its_place_to_the_next_passage() -> None:
+    quotes = _answer([_hit(1, 1, 0.9, best=1), _hit(1, 2, 0.85), _hit(1, 4, 0.84), _hit(2, 1, 0.8)])
+    assert [(q.article_id, q.paragraph) for q in quotes] == [(1, 2), (2, 1), (1, 4)]  # three quotes still
+
+
+def test_no_sentence_is_shown_twice() -> None:
+    quotes = _answer([_hit(1, 2, 0.9), _hit(1, 1, 0.88, best=1), _hit(1, 3, 0.86), _hit(2, 1, 0.8)])
+    shown = [s for q in quotes for a, b in sentence_spans(q.text) for s in [q.text[a:b]]]
+    assert len(shown) == len(set(shown))
+    for quote in quotes:
+        _assert_verbatim(quote)
+        assert all(0 <= a < b <= len(quote.text) for a, b in quote.highlights)
+
+
+def test_quotes_of_different_paragraphs_that_share_nothing_stay_apart() -> None:
+    quotes = _answer([_hit(1, 1, 0.9, best=0), _hit(1, 4, 0.85), _hit(2, 1, 0.8)])
+    assert [(q.article_id, q.paragraph) for q in quotes] == [(1, 1), (2, 1), (1, 4)]
+    assert quotes[0].text == "The ministers met in Geneva on Monday."
