@@ -87,12 +87,17 @@ def merge_overlapping(placed: Sequence[Placed], limit: int) -> list[Quote]:
     merged into it, or dropped when they cannot be one quote (either way leaving room for the next)."""
     out: list[Placed] = []
     for item in placed:
-        for n, kept in enumerate(out):
-            if kept.quote.article_id == item.quote.article_id and item.start < kept.end and kept.start < item.end:
-                out[n] = _merge(kept, item) or kept
-                break
+        shared = [n for n, kept in enumerate(out) if _overlap(kept, item)]
+        if shared:
+            merged = _merge(out[shared[0]], item) if len(shared) == 1 else None
+            if merged is not None and not any(_overlap(merged, kept) for kept in out if kept is not out[shared[0]]):
+                out[shared[0]] = merged
+        elif len(out) == limit:
+            break
         else:
-            if len(out) == limit:
-                break
             out.append(item)
     return [p.quote for p in out]
+
+
+def _overlap(a: Placed, b: Placed) -> bool:
+    return a.quote.article_id == b.quote.article_id and a.start < b.end and b.start < a.end

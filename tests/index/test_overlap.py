@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, strategies as st
 
 from index.answer import compose
 from index.models import Passage, Quote, StoredArticle
@@ -83,3 +84,35 @@ def test_quotes_of_different_paragraphs_that_share_nothing_stay_apart() -> None:
     quotes = _answer([_hit(1, 1, 0.9, best=0), _hit(1, 4, 0.85), _hit(2, 1, 0.8)])
     assert [(q.article_id, q.paragraph) for q in quotes] == [(1, 1), (2, 1), (1, 4)]
     assert quotes[0].text == "The ministers met in Geneva on Monday."
+
+
+SENTENCES = ["The minister arrived on Monday.", "He said the deal was close.", "She added that talks would go on.",
+             "Prices rose by 3 per cent.", "They met again in June.", "The team won the final."]
+
+
+@given(st.lists(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=3).map(" ".join), min_size=2, max_size=5),
+       st.data())
+def test_any_quotes_of_one_article_are_verbatim_and_share_no_text(paragraphs: list[str], data: st.DataObject) -> None:
+    passages = [Passage(100 + n, 1, n, text) for n, text in enumerate(paragraphs, start=1)]
+    order = data.draw(st.permutations(passages))
+    hits = []
+    for rank, passage in enumerate(order):
+        spans = sentence_spans(passage.text)
+        cosine = np.full(len(spans), 0.2, np.float32)
+        cosine[data.draw(st.integers(0, len(spans) - 1))] = 0.9
+        hits.append(Hit(passage, 0.9 - 0.01 * rank, 0.5, 0.0, spans=spans, sentence_cosine=cosine,
+                        sentence_coverage=np.zeros(len(spans), np.float32)))
+    article = _article(1, "Talks", len(paragraphs))
+    neighbours = {(p.article_id, p.number): p for p in passages}
+    quotes = compose("What was said?", hits, {1: article}, neighbours, 3, 0.0, 1).quotes
+    whole = "\n\n".join(paragraphs)
+    covered: list[tuple[int, int]] = []
+    for quote in quotes:
+        assert quote.context[quote.offset : quote.offset + len(quote.text)] == quote.text
+        assert all(0 <= a < b <= len(quote.text) for a, b in quote.highlights) and quote.highlights
+        before = sum(len(p) + 2 for p in paragraphs[: quote.paragraph - 1])  # where its own paragraph starts
+        start = before - (len(quote.context) - len(paragraphs[quote.paragraph - 1])) + quote.offset
+        assert whole[start : start + len(quote.text)] == quote.text
+        covered.append((start, start + len(quote.text)))
+    covered.sort()
+    assert all(a[1] <= b[0] for a, b in zip(covered, covered[1:])), "two quotes share text"
