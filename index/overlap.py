@@ -4,7 +4,9 @@ A quote widened back into the previous paragraph (to name who "he" is) can take 
 sentence another quote of the same article already shows. A reader would see the same words twice,
 so such quotes are merged into one contiguous verbatim span holding both, with both marked
 sentences, in the place of the better one. A merge that would need more than the two paragraphs a
-quote's context holds keeps the better quote and drops the other.
+quote's context holds keeps the better quote and drops the other. A quote of another article showing
+the same words (a daily digest repeating a story's sentence) joins the first one's `also_in`, as
+near-duplicate passages do (index.answer).
 """
 from __future__ import annotations
 
@@ -87,6 +89,11 @@ def merge_overlapping(placed: Sequence[Placed], limit: int) -> list[Quote]:
     merged into it, or dropped when they cannot be one quote (either way leaving room for the next)."""
     out: list[Placed] = []
     for item in placed:
+        same = next((kept for kept in out if _same_words(kept.quote, item.quote)), None)
+        if same is not None:  # another article's copy of the words already quoted: one quote citing both
+            if all(t.get("article_id") != item.quote.article_id for t in same.quote.also_in):
+                same.quote.also_in.append(_source(item.quote))
+            continue
         shared = [n for n, kept in enumerate(out) if _overlap(kept, item)]
         if shared:
             merged = _merge(out[shared[0]], item) if len(shared) == 1 else None
@@ -97,6 +104,20 @@ def merge_overlapping(placed: Sequence[Placed], limit: int) -> list[Quote]:
         else:
             out.append(item)
     return [p.quote for p in out]
+
+
+def _same_words(a: Quote, b: Quote) -> bool:
+    """Whether quotes of two articles show the same words (one inside the other: a digest repeating a story)."""
+    if a.article_id == b.article_id:
+        return False
+    x, y = " ".join(a.text.split()), " ".join(b.text.split())
+    return x in y or y in x
+
+
+def _source(quote: Quote) -> dict[str, object]:
+    """How `Quote.also_in` names another article holding the quoted words."""
+    return {"article_id": quote.article_id, "title": quote.title, "source": quote.source, "url": quote.url,
+            "published": quote.published, "paragraph": quote.paragraph}
 
 
 def _overlap(a: Placed, b: Placed) -> bool:

@@ -16,17 +16,19 @@ TALKS = (
     "Officials from both sides called the talks useful.",
 )
 OTHER = ("Grain prices rose on Tuesday as traders waited for news from Geneva.",)
+DIGEST = ("Monday's briefing: An adviser said a trade pact could be signed during the visit.",)
 
 
 def _article(article_id: int, title: str, count: int) -> StoredArticle:
     return StoredArticle(article_id, title, "Wire", "", "2024-06-18", "", "", count, "", "")
 
 
-ARTICLES = {1: _article(1, "Ministers meet in Geneva", len(TALKS)), 2: _article(2, "Grain prices rise", 1)}
+ARTICLES = {1: _article(1, "Ministers meet in Geneva", len(TALKS)), 2: _article(2, "Grain prices rise", 1),
+            3: _article(3, "Monday's briefing", 1)}
 
 
 def _passage(article_id: int, number: int) -> Passage:
-    text = (TALKS if article_id == 1 else OTHER)[number - 1]
+    text = {1: TALKS, 2: OTHER, 3: DIGEST}[article_id][number - 1]
     return Passage(article_id * 100 + number, article_id, number, text)
 
 
@@ -51,7 +53,7 @@ def _marked(quote: Quote) -> list[str]:
 
 
 def _assert_verbatim(quote: Quote) -> None:
-    article = "\n\n".join(TALKS if quote.article_id == 1 else OTHER)
+    article = "\n\n".join({1: TALKS, 2: OTHER, 3: DIGEST}[quote.article_id])
     assert quote.text in article
     assert quote.context[quote.offset : quote.offset + len(quote.text)] == quote.text
 
@@ -84,6 +86,13 @@ def test_quotes_of_different_paragraphs_that_share_nothing_stay_apart() -> None:
     quotes = _answer([_hit(1, 1, 0.9, best=0), _hit(1, 4, 0.85), _hit(2, 1, 0.8)])
     assert [(q.article_id, q.paragraph) for q in quotes] == [(1, 1), (2, 1), (1, 4)]
     assert quotes[0].text == "The ministers met in Geneva on Monday."
+
+
+def test_another_article_repeating_the_quoted_words_is_cited_not_quoted_again() -> None:
+    quotes = _answer([_hit(1, 1, 0.9, best=1), _hit(3, 1, 0.88), _hit(2, 1, 0.8)])
+    assert [q.article_id for q in quotes] == [1, 2]
+    assert quotes[0].text == "An adviser said a trade pact could be signed during the visit."
+    assert [(t["article_id"], t["title"]) for t in quotes[0].also_in] == [(3, "Monday's briefing")]
 
 
 SENTENCES = ["The minister arrived on Monday.", "He said the deal was close.", "She added that talks would go on.",
