@@ -190,11 +190,6 @@ def build_quote(hit: Hit, article: StoredArticle, previous: Passage | None) -> Q
     )
 
 
-def _twin(hit: Hit, article: StoredArticle) -> dict[str, object]:
-    return {"article_id": article.id, "title": article.title, "source": article.source, "url": article.url,
-            "published": article.published, "paragraph": hit.passage.number}
-
-
 def compose(
     question: str, hits: Sequence[Hit], articles: dict[int, StoredArticle], neighbours: Neighbours,
     max_quotes: int, min_score: float, searched: int,
@@ -206,7 +201,8 @@ def compose(
     quotes = []
     for hit, twins in choose_quotes(hits, 2 * max_quotes):  # the spares stand in for quotes merged (index.overlap)
         previous = neighbours.get((hit.passage.article_id, hit.passage.number - 1))
-        quote = build_quote(hit, articles[hit.passage.article_id], previous)
-        quote.also_in = [_twin(t, articles[t.passage.article_id]) for t in twins if t.passage.article_id in articles]
-        quotes.append(Placed(quote, hit.passage.text))
+        article = articles[hit.passage.article_id]
+        quote = build_quote(hit, article, previous)
+        quote.also_in = [articles[t.passage.article_id].cited(t.passage.number) for t in twins if t.passage.article_id in articles]
+        quotes.append(Placed(quote, hit.passage.text, article))
     return Answer(question, refused=False, quotes=merge_overlapping(quotes, max_quotes), searched=searched, confidence=score)

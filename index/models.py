@@ -71,6 +71,11 @@ class StoredArticle:
     origin: str = ""  # where it was read from
     from_feed: bool = False  # its text is its feed item's summary, not its page (Article.from_feed)
 
+    def cited(self, paragraph: int = 0) -> dict[str, Any]:
+        """This article as an entry of a quote's `also_in` (paragraph 0: the whole article is the same story)."""
+        return {"article_id": self.id, "title": self.title, "source": self.source, "url": self.url,
+                "published": self.published, "paragraph": paragraph}
+
 
 @dataclass(frozen=True)
 class Passage:

@@ -13,17 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .models import Quote
+from .models import Quote, StoredArticle
 
 Point = tuple[int, int]  # (paragraph number, character offset in that paragraph)
 
 
 @dataclass(frozen=True)
 class Placed:
-    """A quote with the text of its own paragraph (the last one of its `context`)."""
+    """A quote with the text of its own paragraph (the last one of its `context`) and its article."""
 
     quote: Quote
     paragraph_text: str
+    article: StoredArticle
 
     @property
     def shift(self) -> int:
@@ -81,7 +82,7 @@ def _merge(kept: Placed, other: Placed) -> Placed | None:
         paragraph=last, passage_id=owner.quote.passage_id, score=max(kept.quote.score, other.quote.score),
         also_in=kept.quote.also_in + [t for t in other.quote.also_in if t not in kept.quote.also_in],
     )
-    return Placed(merged, texts[last])
+    return Placed(merged, texts[last], kept.article)
 
 
 def merge_overlapping(placed: Sequence[Placed], limit: int) -> list[Quote]:
@@ -92,7 +93,7 @@ def merge_overlapping(placed: Sequence[Placed], limit: int) -> list[Quote]:
         same = next((kept for kept in out if _same_words(kept.quote, item.quote)), None)
         if same is not None:  # another article's copy of the words already quoted: one quote citing both
             if all(t.get("article_id") != item.quote.article_id for t in same.quote.also_in):
-                same.quote.also_in.append(_source(item.quote))
+                same.quote.also_in.append(item.article.cited(item.quote.paragraph))
             continue
         shared = [n for n, kept in enumerate(out) if _overlap(kept, item)]
         if shared:
@@ -112,12 +113,6 @@ def _same_words(a: Quote, b: Quote) -> bool:
         return False
     x, y = " ".join(a.text.split()), " ".join(b.text.split())
     return x in y or y in x
-
-
-def _source(quote: Quote) -> dict[str, object]:
-    """How `Quote.also_in` names another article holding the quoted words."""
-    return {"article_id": quote.article_id, "title": quote.title, "source": quote.source, "url": quote.url,
-            "published": quote.published, "paragraph": quote.paragraph}
 
 
 def _overlap(a: Placed, b: Placed) -> bool:

@@ -184,11 +184,6 @@ def twins(best: Sequence[Hit], hits: Sequence[Hit]) -> list[list[Hit]]:
     return groups
 
 
-def _also(hit: Hit, article: StoredArticle) -> dict[str, object]:
-    return {"article_id": article.id, "title": article.title, "source": article.source, "url": article.url,
-            "published": article.published, "paragraph": hit.passage.number}
-
-
 def entries(
     best: Sequence[Hit], hits: Sequence[Hit], articles: dict[int, StoredArticle],
     neighbours: dict[tuple[int, int], Passage],
@@ -200,6 +195,6 @@ def entries(
         first, *others = group
         article = articles[first.passage.article_id]
         quote = build_quote(first, article, neighbours.get((article.id, first.passage.number - 1)))
-        quote.also_in = [_also(h, articles[h.passage.article_id]) for h in others]
+        quote.also_in = [articles[h.passage.article_id].cited(h.passage.number) for h in others]
         made.append(TimelineEntry(quote))
     return made

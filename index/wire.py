@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -95,12 +94,6 @@ async def link_copies(
     return tuple(linked)
 
 
-def also_in(article: StoredArticle) -> dict[str, Any]:
-    """A linked copy as a quote's `also_in` entry (paragraph 0: the whole article is the same story)."""
-    return {"article_id": article.id, "title": article.title, "source": article.source, "url": article.url,
-            "published": article.published, "paragraph": 0}
-
-
 async def add_to_answer(store: Store, answer: Answer, scopes: Sequence[str] | None) -> None:
     """Add to each quote's `also_in` the linked copies of its article that `scopes` hold and it does
     not list yet: one read of the store for every quoted article."""
@@ -109,7 +102,7 @@ async def add_to_answer(store: Store, answer: Answer, scopes: Sequence[str] | No
     copies = await store.copies_of([q.article_id for q in answer.quotes], scopes)
     for quote in answer.quotes:
         listed = {quote.article_id, *(int(t.get("article_id", 0)) for t in quote.also_in)}
-        quote.also_in += [also_in(a) for a in copies.get(quote.article_id, ()) if a.id not in listed]
+        quote.also_in += [a.cited() for a in copies.get(quote.article_id, ()) if a.id not in listed]
 
 
 def outlets(copies: Sequence[StoredArticle]) -> str:
