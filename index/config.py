@@ -110,6 +110,8 @@ class Settings:
     data_dir: Path = Path("data")
     embedder: str = "onnx"
     min_score: float = 0.05  # refusal below this answer confidence, a probability (docs/EVAL.md: chosen on news)
+    stale_days: int = 365  # best passages this much older than the library's newest article: see stale_min_score; 0 = off
+    stale_min_score: float = 0.5  # ... then refusal below this confidence (docs/EVAL.md "Stale matches": chosen on news)
     max_quotes: int = 3
     max_question_chars: int = 500
     discord_token: str = field(default="", repr=False)
@@ -139,6 +141,8 @@ class Settings:
             data_dir=Path(merged.get("NEWSDESK_DATA") or "data"),
             embedder=merged.get("NEWSDESK_EMBEDDER") or "onnx",
             min_score=_float(merged, "NEWSDESK_MIN_SCORE", cls.min_score),
+            stale_days=_int(merged, "NEWSDESK_STALE_DAYS", cls.stale_days),
+            stale_min_score=_float(merged, "NEWSDESK_STALE_MIN_SCORE", cls.stale_min_score),
             max_quotes=_int(merged, "NEWSDESK_MAX_QUOTES", cls.max_quotes),
             max_question_chars=_int(merged, "NEWSDESK_MAX_QUESTION_CHARS", cls.max_question_chars),
             discord_token=(merged.get("DISCORD_TOKEN") or "").strip(),

@@ -24,6 +24,7 @@ from .ingesting import ArticleIngesting
 from .models import GLOBAL_SCOPE, Answer, Passage, Quote, StoredArticle
 from .scoring import Hit
 from .search import SentenceVectors, retrieve
+from .staleness import stale_reason
 from .store import Store, open_store
 from .text import sentence_spans
 from .vectors import FaissStore
@@ -156,9 +157,24 @@ class Library(ArticleIngesting):
         if window is not None and window.soft and not answer.refused and await self.store.passages_in(window, scopes, 0) == []:
             answer = refusal(question, hits, articles, searched, answer.confidence)
             answer.reason = f"no stored article was published {window.since} to {window.until}, the dates “{window.phrase}” asks about"
+        if window is None and self.settings.stale_days and not answer.refused and answer.confidence < self.settings.stale_min_score:
+            answer = await self._unless_stale(answer, hits, articles, searched, scopes, day_of(now))
         answer.window = window.describe() if window else ""
         await wire.add_to_answer(self.store, answer, scopes)  # every outlet of each quoted article
         return answer, hits
+
+    async def _unless_stale(
+        self, answer: Answer, hits: list[Hit], articles: dict[int, StoredArticle], searched: int,
+        scopes: Sequence[str] | None, today: date,
+    ) -> Answer:
+        """`answer`, or a refusal when it quotes only articles far older than the library's news (index.staleness)."""
+        newest = await self.store.newest_published(scopes)
+        reason = stale_reason(answer, newest, today, self.settings.stale_days)
+        if not reason:
+            return answer
+        refused = refusal(answer.question, hits, articles, searched, answer.confidence)
+        refused.reason = reason
+        return refused
 
     async def timeline(
         self, topic: str, scopes: Sequence[str] | None = (GLOBAL_SCOPE,), *, since: str = "", until: str = "",

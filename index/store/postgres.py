@@ -198,6 +198,15 @@ class PostgresStore(VectorRows, RecordRows, WatchRows, AnswerRows, CopyRows):
                 f"SELECT count(*) FROM articles a WHERE true{sql.scopes(key[1])}", *sql.args))
         return int(cache[key])
 
+    async def newest_published(self, scopes: Sequence[str] | None) -> str:
+        cache = await self._cached()
+        key = ("newest", None if scopes is None else tuple(sorted(set(scopes))))
+        if key not in cache:
+            sql = Sql()
+            cache[key] = str(await self._pool.fetchval(
+                f"SELECT max(published) FROM articles a WHERE published <> ''{sql.scopes(key[1])}", *sql.args) or "")
+        return str(cache[key])
+
     async def scope_names(self) -> frozenset[str]:
         cache = await self._cached()
         if ("scopes", None) not in cache:

@@ -66,6 +66,9 @@ class Store(Protocol):
     async def article_count(self, scopes: Scopes) -> int:
         """How many articles `scopes` hold."""
 
+    async def newest_published(self, scopes: Scopes) -> str:
+        """The latest `published` among the articles `scopes` hold ("" when none is dated)."""
+
     async def scope_names(self) -> frozenset[str]:
         """Every scope holding at least one article (operators and the all-scopes shortcut)."""
 

@@ -198,6 +198,14 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows, Cop
         sql = f"SELECT COUNT(*) FROM articles WHERE 1{where}"
         return await self._cached_count(("articles", params if scopes is not None else None), sql, params)
 
+    async def newest_published(self, scopes: Sequence[str] | None = None) -> str:
+        """The latest `published` among the articles `scopes` hold ("" when none is dated), once per change."""
+        where, params = scope_clause(None if scopes is None else sorted(set(scopes)))
+        sql = f"SELECT MAX(published) FROM articles WHERE published != ''{where}"
+        newest: str = await self._cached(("newest", params if scopes is not None else None), sql, params,
+                                         lambda rows: str(rows[0][0] or "") if rows else "")
+        return newest
+
     async def articles_by_id(self, ids: Sequence[int], scopes: Sequence[str] | None) -> list[StoredArticle]:
         """The stored articles among `ids` that `scopes` hold, in the order given, in one query."""
         if not ids:

@@ -431,6 +431,16 @@ class IsolationContract:
         assert not set(await store.passages_in(Window("2023-01-01", "2023-12-31"), seen, 10) or []) & set(a_ids)
         assert await store.scope_names() == frozenset({A, B, ""})
 
+    async def test_newest_published_is_of_the_scopes_read_and_follows_new_articles(self, store: Store) -> None:
+        assert await store.newest_published(None) == ""
+        await put(store, article("Undated", "No date on this one."))
+        assert await store.newest_published(None) == ""
+        await self._two_guilds(store)
+        await put(store, article("Later", "A later story.", published="2024-02-03T10:00:00Z"), A)
+        assert await store.newest_published((B, "")) == "2023-05-01"
+        assert await store.newest_published((A,)) == "2024-02-03T10:00:00Z"
+        assert await store.newest_published(None) == "2024-02-03T10:00:00Z"
+
     async def test_search_sees_only_its_scopes(self, store: Store) -> None:
         made = await self._two_guilds(store)
         ranked = await store.fulltext(["harbour"], (B, ""), 10)
