@@ -169,7 +169,8 @@ def part_scale(quick: bool, keep: Path | None, runs: int) -> str:
         "on the event loop records its longest lateness (stall) in each phase. Open s, latencies, "
         f"stalls and questions/s are medians of {runs} such processes. Peak RSS is the whole process.\n\n"
         + report.table(["passages", "index", "fill s", "index build s", "build peak RSS MB", "open s",
-                        "answers", "answer p50 ms", "first time p50 ms", "again p50 ms", "answer p95 ms", "loop stall ms", "8 at once: questions/s",
+                        "answers", "answer p50 ms", "first time p50 ms", "again p50 ms",
+                        "answer p95 ms", "loop stall ms", "8 at once: questions/s",
                         "8 at once: loop stall ms", "answer peak RSS MB", "SQLite MB", "FAISS MB"], rows)
     )
 

@@ -176,7 +176,9 @@ async def measure(
         settle()  # as the bot does every minute (index/memory.py)
         watch = LoopWatch()
         ticker = asyncio.create_task(watch.run())
-        latencies, refused, first, repeat = [], 0, [], []
+        latencies, refused = [], 0
+        first: list[float] = []  # the questions asked for the first time
+        repeat: list[float] = []  # ... and again
         for round_ in range(rounds):
             for number, question in enumerate(asked):
                 t = time.perf_counter()
