@@ -110,7 +110,7 @@ class Settings:
     data_dir: Path = Path("data")
     embedder: str = "onnx"
     min_score: float = 0.05  # refusal below this answer confidence, a probability (docs/EVAL.md: chosen on news)
-    stale_days: int = 365  # best passages this much older than the library's newest article: see stale_min_score; 0 = off
+    stale_days: int = 365  # quotes all this much older than the newest article (or the day asked): see stale_min_score; 0 = off
     stale_min_score: float = 0.5  # ... then refusal below this confidence (docs/EVAL.md "Stale matches": chosen on news)
     max_quotes: int = 3
     max_question_chars: int = 500
