@@ -6,8 +6,8 @@ newest article's day when that is earlier, so a library that stopped growing is 
 today), the story asked about is most likely not in the library: the answer then needs confidence
 `Settings.stale_min_score` rather than `Settings.min_score` (docs/EVAL.md, "Stale matches": on the
 news set, every unanswerable question's best passages were over a year older than the library's
-newest article). A question that names its dates, or an explicit since/until, is about that time,
-and the rule stands aside.
+newest article). A question that names its dates (or follows one in a research thread that did), or
+an explicit since/until, is about that time, and the rule stands aside.
 """
 from __future__ import annotations
 

@@ -69,6 +69,10 @@ async def test_dates_in_the_question_a_confident_answer_or_an_old_library_keep_t
         await library.ingest_articles([BUDGET])
         dated = await library.ask("When did the harbour reopen after the storm in 2021?", now=ASKED)
         assert not dated.refused and "reopened on Tuesday" in dated.quotes[0].text
+        thread = await library.ask("When did it reopen?", context="What did the storm do to the harbour in 2021?", now=ASKED)
+        assert not thread.refused and "reopened on Tuesday" in thread.quotes[0].text
+        undated_thread = await library.ask("When did it reopen?", context="What did the storm do to the harbour?", now=ASKED)
+        assert undated_thread.refused and "more than 365 days" in undated_thread.reason
     async with await open_library(tmp_path, NEWSDESK_STALE_MIN_SCORE="0") as confident:
         answer = await confident.ask("When did the harbour reopen after the storm?", now=ASKED)
         assert not answer.refused and "reopened on Tuesday" in answer.quotes[0].text
