@@ -189,23 +189,20 @@ class PostgresStore(VectorRows, RecordRows, WatchRows, AnswerRows, CopyRows):
         rows = await self._pool.fetch(f"SELECT a.id, a.title, a.published FROM articles a WHERE {where}", *sql.args)
         return {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
 
-    async def article_count(self, scopes: Sequence[str] | None) -> int:
+    async def _per_scopes(self, name: str, select: str, scopes: Sequence[str] | None) -> Any:
+        """`SELECT {select} FROM articles a` over the articles `scopes` hold, once per change."""
         cache = await self._cached()
-        key = ("articles", None if scopes is None else tuple(sorted(set(scopes))))
+        key = (name, None if scopes is None else tuple(sorted(set(scopes))))
         if key not in cache:
             sql = Sql()
-            cache[key] = int(await self._pool.fetchval(
-                f"SELECT count(*) FROM articles a WHERE true{sql.scopes(key[1])}", *sql.args))
-        return int(cache[key])
+            cache[key] = await self._pool.fetchval(f"SELECT {select} FROM articles a WHERE true{sql.scopes(key[1])}", *sql.args)
+        return cache[key]
+
+    async def article_count(self, scopes: Sequence[str] | None) -> int:
+        return int(await self._per_scopes("articles", "count(*)", scopes))
 
     async def newest_published(self, scopes: Sequence[str] | None) -> str:
-        cache = await self._cached()
-        key = ("newest", None if scopes is None else tuple(sorted(set(scopes))))
-        if key not in cache:
-            sql = Sql()
-            cache[key] = str(await self._pool.fetchval(
-                f"SELECT max(published) FROM articles a WHERE published <> ''{sql.scopes(key[1])}", *sql.args) or "")
-        return str(cache[key])
+        return str(await self._per_scopes("newest", "max(NULLIF(published, ''))", scopes) or "")
 
     async def scope_names(self) -> frozenset[str]:
         cache = await self._cached()

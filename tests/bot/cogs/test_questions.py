@@ -2,9 +2,14 @@
 through a fake Discord (REST + gateway) the real discord.py talks to."""
 from __future__ import annotations
 
+from datetime import date
+
+from discord.utils import snowflake_time
+
 from tests.bot.chat import QUESTION, ask, buttons, description, ingest, mention, reply_to, world  # noqa: F401 (world is a fixture)
 from tests.fakediscord.harness import World, running_bot
 from tests.fakediscord.server import EPHEMERAL
+from tests.index.test_staleness import BUDGET, HARBOUR
 
 
 async def test_a_mention_gets_a_reply_quoting_the_article(world: World) -> None:
@@ -91,18 +96,8 @@ async def test_a_question_over_the_cap_is_refused_naming_the_cap(world: World) -
 
 
 async def test_a_stale_match_is_refused_in_discord_saying_why(tmp_path, monkeypatch) -> None:
-    from datetime import date
-
-    from discord.utils import snowflake_time
-
-    from index.models import Article
-
-    old = Article(title="Harbour reopens after storm", source="Coast Gazette", published="2021-03-02",
-                  paragraphs=("The harbour reopened on Tuesday after the storm damaged two piers.",), origin="h.txt")
-    new = Article(title="Council passes budget", source="City Journal", published="2023-06-01",
-                  paragraphs=("The council passed a budget that raises library funding by 4 percent.",), origin="b.txt")
     async with running_bot(tmp_path, monkeypatch, {"NEWSDESK_STALE_MIN_SCORE": "1.01"}) as w:  # every match weak
-        await w.library.ingest_articles([old, new])
+        await w.library.ingest_articles([HARBOUR, BUDGET])
         asked = await w.fake.user_says(w.channel, w.reader, mention(w, "When did the harbour reopen after the storm?"))
         embed = (await reply_to(w, asked))["embeds"][0]
         day = min(snowflake_time(int(asked["id"])).date(), date(2023, 6, 1))  # the message's day, or the newest article's
