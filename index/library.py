@@ -157,7 +157,7 @@ class Library(ArticleIngesting):
         if window is not None and window.soft and not answer.refused and await self.store.passages_in(window, scopes, 0) == []:
             answer = refusal(question, hits, articles, searched, answer.confidence)
             answer.reason = f"no stored article was published {window.since} to {window.until}, the dates “{window.phrase}” asks about"
-        dated = window is not None or (context and question_window(context, now) is not None)  # a thread's dates count
+        dated = window is not None or (bool(context) and question_window(context, now) is not None)  # a thread's dates count
         if not dated and self.settings.stale_days and not answer.refused and answer.confidence < self.settings.stale_min_score:
             answer = await self._unless_stale(answer, hits, articles, searched, scopes, day_of(now))
         answer.window = window.describe() if window else ""
