@@ -42,8 +42,11 @@ PORTAL = "copy it again from the Discord developer portal (Applications > your b
 def check_settings(settings: Settings, env: Mapping[str, str]) -> list[Check]:
     """Values in range, a known embedder and log level, fetch settings that parse."""
     problems = []
-    if not 0.0 <= settings.min_score <= 1.0:
-        problems.append(f"NEWSDESK_MIN_SCORE={settings.min_score} is outside 0..1")
+    for key, score in (("NEWSDESK_MIN_SCORE", settings.min_score), ("NEWSDESK_STALE_MIN_SCORE", settings.stale_min_score)):
+        if not 0.0 <= score <= 1.0:
+            problems.append(f"{key}={score} is outside 0..1")
+    if settings.stale_days < 0:
+        problems.append(f"NEWSDESK_STALE_DAYS={settings.stale_days} must be 0 (off) or more")
     for key, value in (("NEWSDESK_MAX_QUOTES", settings.max_quotes),
                        ("NEWSDESK_MAX_QUESTION_CHARS", settings.max_question_chars)):
         if value < 1:

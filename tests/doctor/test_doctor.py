@@ -63,6 +63,8 @@ def test_a_value_that_does_not_parse_is_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize("key, value, named", [
     ("NEWSDESK_MAX_QUOTES", "0", "NEWSDESK_MAX_QUOTES=0 must be at least 1"),
     ("NEWSDESK_MIN_SCORE", "2", "NEWSDESK_MIN_SCORE=2.0 is outside 0..1"),
+    ("NEWSDESK_STALE_MIN_SCORE", "-0.5", "NEWSDESK_STALE_MIN_SCORE=-0.5 is outside 0..1"),
+    ("NEWSDESK_STALE_DAYS", "-1", "NEWSDESK_STALE_DAYS=-1 must be 0 (off) or more"),
     ("NEWSDESK_LOG_LEVEL", "LOUD", "NEWSDESK_LOG_LEVEL='LOUD'"),
     ("NEWSDESK_EMBEDDER", "bert", "NEWSDESK_EMBEDDER='bert'"),
     ("NEWSDESK_FETCH_ALLOW", "10.0.0.0/33", "NEWSDESK_FETCH_ALLOW entry '10.0.0.0/33'"),

@@ -52,7 +52,7 @@ async def open_library(tmp_path: Path, **env: str) -> Library:
 
 
 async def test_a_weak_answer_from_an_old_article_is_refused_and_says_why(tmp_path: Path) -> None:
-    async with await open_library(tmp_path, NEWSDESK_STALE_MIN_SCORE="1.01") as library:
+    async with await open_library(tmp_path, NEWSDESK_STALE_MIN_SCORE="1") as library:
         await library.ingest_articles([HARBOUR, BUDGET])
         answer = await library.ask("When did the harbour reopen after the storm?", now=ASKED)
         assert answer.refused and "Harbour reopens after storm" in answer.suggestions
@@ -62,7 +62,7 @@ async def test_a_weak_answer_from_an_old_article_is_refused_and_says_why(tmp_pat
 
 
 async def test_dates_in_the_question_a_confident_answer_or_an_old_library_keep_the_answer(tmp_path: Path) -> None:
-    async with await open_library(tmp_path, NEWSDESK_STALE_MIN_SCORE="1.01") as library:
+    async with await open_library(tmp_path, NEWSDESK_STALE_MIN_SCORE="1") as library:
         await library.ingest_articles([HARBOUR])
         alone = await library.ask("When did the harbour reopen after the storm?", now=ASKED)
         assert not alone.refused, "a library whose newest article is old is judged against that article"
@@ -76,5 +76,5 @@ async def test_dates_in_the_question_a_confident_answer_or_an_old_library_keep_t
     async with await open_library(tmp_path, NEWSDESK_STALE_MIN_SCORE="0") as confident:
         answer = await confident.ask("When did the harbour reopen after the storm?", now=ASKED)
         assert not answer.refused and "reopened on Tuesday" in answer.quotes[0].text
-    async with await open_library(tmp_path, NEWSDESK_STALE_MIN_SCORE="1.01", NEWSDESK_STALE_DAYS="0") as off:
+    async with await open_library(tmp_path, NEWSDESK_STALE_MIN_SCORE="1", NEWSDESK_STALE_DAYS="0") as off:
         assert not (await off.ask("When did the harbour reopen after the storm?", now=ASKED)).refused

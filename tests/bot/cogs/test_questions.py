@@ -96,7 +96,7 @@ async def test_a_question_over_the_cap_is_refused_naming_the_cap(world: World) -
 
 
 async def test_a_stale_match_is_refused_in_discord_saying_why(tmp_path, monkeypatch) -> None:
-    async with running_bot(tmp_path, monkeypatch, {"NEWSDESK_STALE_MIN_SCORE": "1.01"}) as w:  # every match weak
+    async with running_bot(tmp_path, monkeypatch, {"NEWSDESK_STALE_MIN_SCORE": "1"}) as w:  # every match weak
         await w.library.ingest_articles([HARBOUR, BUDGET])
         asked = await w.fake.user_says(w.channel, w.reader, mention(w, "When did the harbour reopen after the storm?"))
         embed = (await reply_to(w, asked))["embeds"][0]
