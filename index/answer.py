@@ -69,10 +69,11 @@ def confidence(question: str, hits: Sequence[Hit]) -> float:
 
 def refusal(
     question: str, hits: Sequence[Hit], articles: dict[int, StoredArticle], searched: int, score: float = 0.0,
+    reason: str = NOT_FOUND,
 ) -> Answer:
-    """The plain "not found" answer, suggesting the titles of the closest articles."""
+    """The "not found" answer saying `reason`, suggesting the titles of the closest articles."""
     titles = list(dict.fromkeys(articles[h.passage.article_id].title for h in hits if h.passage.article_id in articles))
-    return Answer(question, refused=True, suggestions=titles[:3], searched=searched, reason=NOT_FOUND,
+    return Answer(question, refused=True, suggestions=titles[:3], searched=searched, reason=reason,
                   confidence=score)
 
 

@@ -155,11 +155,11 @@ class Library(ArticleIngesting):
             compose, question, hits, articles, neighbours, self.settings.max_quotes, self.settings.min_score, searched
         )
         if window is not None and window.soft and not answer.refused and await self.store.passages_in(window, scopes, 0) == []:
-            answer = refusal(question, hits, articles, searched, answer.confidence)
-            answer.reason = f"no stored article was published {window.since} to {window.until}, the dates “{window.phrase}” asks about"
-        dated = window is not None or (bool(context) and question_window(context, now) is not None)  # a thread's dates count
-        if not dated and self.settings.stale_days and not answer.refused and answer.confidence < self.settings.stale_min_score:
-            answer = await self._unless_stale(answer, hits, articles, searched, scopes, day_of(now))
+            answer = refusal(question, hits, articles, searched, answer.confidence,
+                             f"no stored article was published {window.since} to {window.until}, the dates “{window.phrase}” asks about")
+        weak = not answer.refused and answer.confidence < self.settings.stale_min_score
+        if weak and self.settings.stale_days and window is None and (not context or question_window(context, now) is None):
+            answer = await self._unless_stale(answer, hits, articles, searched, scopes, day_of(now))  # a thread's dates count
         answer.window = window.describe() if window else ""
         await wire.add_to_answer(self.store, answer, scopes)  # every outlet of each quoted article
         return answer, hits
@@ -171,11 +171,7 @@ class Library(ArticleIngesting):
         """`answer`, or a refusal when it quotes only articles far older than the library's news (index.staleness)."""
         newest = await self.store.newest_published(scopes)
         reason = stale_reason(answer, newest, today, self.settings.stale_days)
-        if not reason:
-            return answer
-        refused = refusal(answer.question, hits, articles, searched, answer.confidence)
-        refused.reason = reason
-        return refused
+        return refusal(answer.question, hits, articles, searched, answer.confidence, reason) if reason else answer
 
     async def timeline(
         self, topic: str, scopes: Sequence[str] | None = (GLOBAL_SCOPE,), *, since: str = "", until: str = "",
