@@ -26,6 +26,8 @@ _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
 
 
 PAGE_SIZE = 16_384
+_BM25 = "bm25(passages_fts)"
+"""FTS5's default rank, called by name: `ORDER BY rank` gives the same order 25-35% slower (docs/BENCHMARKS.md 2m)."""
 """Bytes a page of a new database (an existing one keeps its own). A passage's sentence vectors are
 about 2 KB (int8, 5 sentences): 4 KB pages left a fifth of the sentence table empty, 16 KB pages
 pack them (12% smaller at 1M passages, docs/BENCHMARKS.md part 2f)."""
@@ -289,7 +291,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows, Cop
             return []
         if window is not None:
             return await self._fulltext_in(match, scopes, limit, window)
-        ranked = "SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
+        ranked = f"SELECT rowid, {_BM25} AS score FROM passages_fts WHERE passages_fts MATCH ? ORDER BY score LIMIT ?"
         fetch = limit if scopes is None else limit * 4
         while True:  # the best matches first, then their scopes (joining every match costs 2x at 1M)
             rows = list(await self._reader.execute_fetchall(ranked, (match, fetch)))
@@ -305,14 +307,14 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows, Cop
         self, match: str, scopes: Sequence[str] | None, limit: int, window: Window
     ) -> list[tuple[int, float]]:
         dated, params = window_clause(window)
-        sql = "SELECT passages_fts.rowid, rank FROM passages_fts " \
+        sql = f"SELECT passages_fts.rowid, {_BM25} AS score FROM passages_fts " \
             "CROSS JOIN passages p ON p.id = passages_fts.rowid CROSS JOIN articles a ON a.id = p.article_id " \
             f"WHERE passages_fts MATCH ?{dated}"
         params = (match, *params)
         if scopes is not None:
             sql += f" AND a.scope IN ({_placeholders(scopes)})"
             params += tuple(scopes)
-        rows = await self._reader.execute_fetchall(sql + " ORDER BY rank LIMIT ?", (*params, limit))
+        rows = await self._reader.execute_fetchall(sql + " ORDER BY score LIMIT ?", (*params, limit))
         return [(int(r[0]), -float(r[1])) for r in rows]
 
     async def find_articles(self, query: str, scopes: Sequence[str] | None, limit: int) -> list[StoredArticle]:
