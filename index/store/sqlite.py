@@ -85,8 +85,8 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows, Cop
 
     async def _count_key(self) -> tuple[int, int]:
         """Changes with every commit: the reader's data_version (any other connection's) and our own."""
-        row = await (await self._reader.execute("PRAGMA data_version")).fetchone()
-        return (int(row[0]) if row else 0), self.writes
+        rows = list(await self._reader.execute_fetchall("PRAGMA data_version"))  # one trip to the reader's thread
+        return (int(rows[0][0]) if rows else 0), self.writes
 
     async def _cache(self) -> dict[tuple[str, Any], Any]:
         """Values computed since the database last changed (a new, empty dict after any commit)."""
