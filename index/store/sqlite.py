@@ -26,11 +26,11 @@ _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
 
 
 PAGE_SIZE = 16_384
-_BM25 = "bm25(passages_fts)"
-"""FTS5's default rank, called by name: `ORDER BY rank` gives the same order 25-35% slower (docs/BENCHMARKS.md 2m)."""
 """Bytes a page of a new database (an existing one keeps its own). A passage's sentence vectors are
 about 2 KB (int8, 5 sentences): 4 KB pages left a fifth of the sentence table empty, 16 KB pages
 pack them (12% smaller at 1M passages, docs/BENCHMARKS.md part 2f)."""
+_BM25 = "bm25(passages_fts)"
+"""FTS5's default rank, called by name: `ORDER BY rank` gives the same order but takes 28-44% longer (docs/BENCHMARKS.md 2m)."""
 
 COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change
 
