@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import struct
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from .pg_copies import CopyRows
 from .pg_rows import RecordRows, VectorRows
 from .pg_schema import migrate
 from .pg_sql import Sql
+from .pg_terms import BUMP, count_in, insert_terms
 from .pg_watch import WatchRows
 from .rows import title_pattern
 
@@ -49,22 +49,6 @@ async def _setup(conn: asyncpg.Connection) -> None:
 def _article(row: Sequence[Any]) -> StoredArticle:
     return StoredArticle(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]), str(row[6]),
                          int(row[7]), str(row[8]), str(row[9]), str(row[10]), str(row[11]), bool(row[12]))
-
-
-_BUMP = "UPDATE meta SET value = (value::bigint + $1)::text WHERE key = $2"
-
-
-async def _count_in(conn: asyncpg.Connection, passages: list[tuple[Counter[str], int]], sign: int) -> None:
-    """Add (or, with sign -1, take away) passages' terms and tokens to the counts BM25 reads.
-    Terms in sorted order: two writers never lock the same rows in opposite orders."""
-    df = Counter(term for counts, _ in passages for term in counts)
-    terms = sorted(df)
-    await conn.execute(
-        "INSERT INTO term_df (term, df) SELECT unnest($1::text[]), unnest($2::bigint[]) "
-        "ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df",
-        terms, [sign * df[t] for t in terms])
-    await conn.execute(_BUMP, sign * len(passages), "passages")
-    await conn.execute(_BUMP, sign * sum(length for _, length in passages), "tokens")
 
 
 class PostgresStore(VectorRows, RecordRows, WatchRows, AnswerRows, CopyRows):
@@ -128,39 +112,28 @@ class PostgresStore(VectorRows, RecordRows, WatchRows, AnswerRows, CopyRows):
                 article.origin, content_hash, utc_stamp(), article.from_feed))
             ids: list[int] = []
             made = [tokens.term_counts(text) for text in article.paragraphs]
-            terms: list[str] = []
-            owners: list[int] = []
-            tfs: list[int] = []
-            lengths: list[int] = []
-            for number, (text, vector, (counts, length)) in enumerate(
+            for number, (text, vector, (_, length)) in enumerate(
                 zip(article.paragraphs, vectors, made, strict=False), start=1
             ):
-                pid = int(await conn.fetchval(
+                ids.append(int(await conn.fetchval(
                     "INSERT INTO passages (article_id, scope, number, text, tokens, vector) "
                     "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    article_id, scope, number, text, length, np.asarray(vector, dtype=np.float32)))
-                terms += counts
-                owners += [pid] * len(counts)
-                tfs += counts.values()
-                lengths += [length] * len(counts)
-                ids.append(pid)
-            await conn.execute(
-                "INSERT INTO passage_terms (term, passage_id, tf, tokens, scope) SELECT unnest($1::text[]), "
-                "unnest($2::bigint[]), unnest($3::int[]), unnest($4::int[]), $5", terms, owners, tfs, lengths, scope)
-            await _count_in(conn, made[: len(ids)], 1)
-            await conn.execute(_BUMP, 1, "generation")
+                    article_id, scope, number, text, length, np.asarray(vector, dtype=np.float32))))
+            await insert_terms(conn, ids, made[: len(ids)], [scope] * len(ids))
+            await count_in(conn, made[: len(ids)], 1)
+            await conn.execute(BUMP, 1, "generation")
         return article_id, ids, removed
 
     async def delete_article(self, article_id: int) -> list[int]:
         async with self._pool.acquire() as conn, conn.transaction():
             removed = await self._remove(conn, article_id)
-            await conn.execute(_BUMP, 1, "generation")
+            await conn.execute(BUMP, 1, "generation")
             return removed
 
     @staticmethod
     async def _remove(conn: asyncpg.Connection, article_id: int) -> list[int]:
         rows = await conn.fetch("SELECT id, text FROM passages WHERE article_id = $1 ORDER BY id", article_id)
-        await _count_in(conn, [tokens.term_counts(r[1]) for r in rows], -1)
+        await count_in(conn, [tokens.term_counts(r[1]) for r in rows], -1)
         await conn.execute("DELETE FROM articles WHERE id = $1", article_id)
         return [int(r[0]) for r in rows]
 

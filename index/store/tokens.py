@@ -3,35 +3,27 @@ their own term index: the same terms, so BM25 counts and ranks the same passages
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+
+from index.store.porter import stem as _stem
 
 _TOKEN = re.compile(r"[^\W_]+")  # unicode61: letters and digits; everything else separates
 
 
-def _porter() -> Callable[[str], str]:
-    """Martin Porter's original algorithm, the one FTS5's `porter` tokenizer applies."""
-    import Stemmer
-
-    stem = Stemmer.Stemmer("porter").stemWord
-    lock = threading.Lock()
-
-    def locked(word: str) -> str:
-        with lock:
-            return str(stem(word))
-
-    return locked
-
-
-_stem = _porter()
+_FOLD = str.maketrans({"ς": "σ", "µ": "μ"})  # unicode61 folds these as case, not as letters
 
 
 def _fold(text: str) -> str:
-    """Lower case without diacritics ("Café" -> "cafe"), as remove_diacritics 2 does."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower case without the diacritics of Latin letters ("Café" -> "cafe"), as remove_diacritics 2
+    does; other scripts keep theirs and nothing else is decomposed ("½" and "ﬂ" stay)."""
+    decomposed = unicodedata.normalize("NFD", text.lower().translate(_FOLD))
+    kept: list[str] = []
+    for c in decomposed:
+        if unicodedata.combining(c) and kept and kept[-1] < "\u0250":  # a mark on a Latin letter goes
+            continue
+        kept.append(c)
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def tokens(text: str) -> list[str]:

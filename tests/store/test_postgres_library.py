@@ -21,6 +21,8 @@ QUESTIONS = [
     "When did Putin last visit North Korea?",
     "What did the expert say about ammunition?",
     "What did Kim Jong Un call Russia?",
+    "What did the US say about pressure on North Korea?",  # "us" beside "U.S.": PyStemmer made both "u"
+    "Which technologies could Russia share?",
 ]
 
 
@@ -68,3 +70,42 @@ async def test_a_second_process_on_the_same_database_sees_new_articles(tmp_path:
         answer = await two.ask(QUESTIONS[0])
         assert answer.quotes and answer.quotes[0].article_id == result.article_id
         assert "Belousov" in answer.quotes[0].text
+
+
+async def test_a_database_indexed_by_the_earlier_stemmer_is_reindexed_when_opened(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncpg
+    import Stemmer
+
+    from index.store import tokens
+
+    question = query_terms("What did the US say about pressure on North Korea?")
+    async with Library(Settings(home=tmp_path / "sqlite"), embedder=HashEmbedder()) as lib:
+        await lib.ingest_articles(shipped())
+        want = (await lib.store.document_counts(question), await lib.store.fulltext(question, None, 10))
+        alone = (await lib.store.document_counts(["u"]))["u"]  # passages with "U.S.", not "US"
+    with monkeypatch.context() as patch:  # the terms as schema version 6 made them: "us" and "U.S." both "u"
+        patch.setattr(tokens, "_stem", Stemmer.Stemmer("porter").stemWord)
+        async with Library(Settings(home=tmp_path / "pg", database_url=postgres_url), embedder=HashEmbedder()) as lib:
+            await lib.ingest_articles(shipped())
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        assert await conn.fetchval("SELECT df FROM term_df WHERE term = 'u'") > alone
+        await conn.execute("DELETE FROM schema_version WHERE version = 7")
+    finally:
+        await conn.close()
+    async with Library(Settings(home=tmp_path / "pg", database_url=postgres_url), embedder=HashEmbedder()) as lib:
+        counts = await lib.store.document_counts(question)
+        ranked = await lib.store.fulltext(question, None, 10)
+        assert counts == want[0]
+        assert [i for i, _ in ranked] == [i for i, _ in want[1]]
+        assert [s for _, s in ranked] == pytest.approx([s for _, s in want[1]], abs=1e-3)
+        for article in await lib.store.articles(None):  # removal takes away exactly the terms stored
+            await lib.store.delete_article(article.id)
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM term_df WHERE df <> 0") == 0
+        assert await conn.fetchval("SELECT value FROM meta WHERE key = 'tokens'") == "0"
+    finally:
+        await conn.close()
