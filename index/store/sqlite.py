@@ -20,6 +20,7 @@ from .sqlite_entities import EntityRows
 from .sqlite_records import RecordRows
 from .sqlite_vectors import VectorRows
 from .sqlite_watch import WatchRows
+from .tokens import tokens
 
 _ARTICLE_COLUMNS = "id, title, source, url, published, author, scope, " \
     "(SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), content_hash, added, key, origin, from_feed"
@@ -32,6 +33,10 @@ pack them (12% smaller at 1M passages, docs/BENCHMARKS.md part 2f)."""
 _BM25 = "bm25(passages_fts)"
 """FTS5's default rank, called by name: `ORDER BY rank` gives the same order but takes 28-44% longer (docs/BENCHMARKS.md 2m)."""
 
+VOCABULARY = "CREATE VIRTUAL TABLE temp.passages_vocab USING fts5vocab(main, passages_fts, row)"
+"""FTS5's own terms with the passages holding each, on the reader: a term's count read there costs a
+quarter to a tenth of `COUNT(*) ... MATCH` (docs/BENCHMARKS.md 2n), keyed by the index's stemmed form."""
+
 COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change
 
 
@@ -40,6 +45,24 @@ def _article(row: Sequence[Any]) -> StoredArticle:
      from_feed) = row
     return StoredArticle(article_id, title, source, url, published, author, scope, paragraphs, content_hash, added,
                          key, origin, bool(from_feed))
+
+
+def _count_query(terms: list[str]) -> tuple[str, tuple[str, ...]]:
+    """One query for the passages holding each term, as rows of (key, count): a term that is one index
+    term is read from the vocabulary, keyed by that index term; a word FTS5 splits ("e-mail") is
+    counted as a phrase match, keyed by its quoted MATCH expression (no index term starts with '"')."""
+    keys = [_count_key(t) for t in terms]
+    single = sorted({k for k in keys if not k.startswith('"')})
+    phrases = sorted({k for k in keys if k.startswith('"')})
+    parts = [f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({_placeholders(single)})"] if single else []
+    parts += ["SELECT ?, (SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?)"] * len(phrases)
+    return " UNION ALL ".join(parts), (*single, *[p for phrase in phrases for p in (phrase, phrase)])
+
+
+def _count_key(term: str) -> str:
+    """The index term `term` is stored as, or its MATCH expression when FTS5 makes it more than one."""
+    made = tokens(term)
+    return made[0] if len(made) == 1 else fts_match([term])
 
 
 FIND_EXISTING = (
@@ -75,6 +98,7 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows, Cop
             await db.close()
             raise
         await reader.execute("PRAGMA busy_timeout=10000")
+        await reader.execute(VOCABULARY)  # in the reader's own temp schema, before it turns read-only
         await reader.execute("PRAGMA query_only=ON")
         return cls(db, reader)
 
@@ -337,19 +361,17 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows, Cop
     async def document_counts(self, terms: Sequence[str]) -> dict[str, int]:
         """How many committed passages contain each term (stemmed as the full-text index stems it).
 
-        The terms not counted since the database last changed are counted in one query.
+        The terms not counted since the database last changed are counted in one trip to the reader.
         """
         cache = await self._cache()
         counts = {t: cache[("term", t)] for t in terms if ("term", t) in cache}
         todo = [t for t in dict.fromkeys(terms) if t not in counts]
         if todo:
-            one = "(SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?)"
-            quoted = tuple(fts_match([t]) for t in todo)
-            rows = list(await self._reader.execute_fetchall(f"SELECT {', '.join([one] * len(todo))}", quoted))
-            for term, count in zip(todo, rows[0]):
-                counts[term] = int(count)
+            found = {str(key): int(n) for key, n in await self._reader.execute_fetchall(*_count_query(todo))}
+            for term in todo:
+                count = counts[term] = found.get(_count_key(term), 0)
                 if len(cache) < COUNT_CACHE:
-                    cache[("term", term)] = int(count)
+                    cache[("term", term)] = count
         return {t: counts[t] for t in terms}
 
     async def passage_count(self) -> int:

@@ -143,6 +143,16 @@ class SearchContract:
             "council": 2, "trams": 2, "unheard": 0}
         assert await store.document_counts([]) == {}
 
+    async def test_document_counts_follow_the_index_terms_and_every_change(self, store: Store) -> None:
+        first, _ = await put(store, article("Tech", "New technologies.", "The U.S. and us.", "An e-mail."))
+        await put(store, article("More", "Technology in the US.", "Email rules."))
+        terms = ["technology", "Technologies", "us", "u", "e-mail", "email", "café"]
+        assert await store.document_counts(terms) == {
+            "technology": 2, "Technologies": 2, "us": 2, "u": 1, "e-mail": 1, "email": 1, "café": 0}
+        await store.delete_article(first)
+        assert await store.document_counts(terms) == {
+            "technology": 1, "Technologies": 1, "us": 1, "u": 0, "e-mail": 0, "email": 1, "café": 0}
+
     async def test_fulltext_in_a_window(self, store: Store) -> None:
         await put(store, article("Old", "Ferry strike.", published="2022-01-01"))
         _, new = await put(store, article("New", "Ferry strike again.", published="2023-03-01"))
