@@ -34,8 +34,8 @@ _BM25 = "bm25(passages_fts)"
 """FTS5's default rank, called by name: `ORDER BY rank` gives the same order but takes 28-44% longer (docs/BENCHMARKS.md 2m)."""
 
 VOCABULARY = "CREATE VIRTUAL TABLE temp.passages_vocab USING fts5vocab(main, passages_fts, row)"
-"""FTS5's own terms with the passages holding each, on the reader: a term's count read there costs a
-quarter to a tenth of `COUNT(*) ... MATCH` (docs/BENCHMARKS.md 2n), keyed by the index's stemmed form."""
+"""FTS5's own terms with the passages holding each, on the reader, keyed by the index's stemmed form:
+a question's counts read there take 15-20% less than `COUNT(*) ... MATCH` at 1M (docs/BENCHMARKS.md 2n)."""
 
 COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change
 
@@ -48,9 +48,9 @@ def _article(row: Sequence[Any]) -> StoredArticle:
 
 
 def _count_query(terms: list[str]) -> tuple[str, tuple[str, ...]]:
-    """One query for the passages holding each term, as rows of (key, count): a term that is one index
-    term is read from the vocabulary, keyed by that index term; a word FTS5 splits ("e-mail") is
-    counted as a phrase match, keyed by its quoted MATCH expression (no index term starts with '"')."""
+    """One query for the passages holding each term, as rows of (key, count): an ASCII word that is one
+    index term is read from the vocabulary, keyed by that index term; any other term is counted by
+    matching, keyed by its quoted MATCH expression (no index term starts with '"')."""
     keys = [_count_key(t) for t in terms]
     single = sorted({k for k in keys if not k.startswith('"')})
     phrases = sorted({k for k in keys if k.startswith('"')})
@@ -60,9 +60,11 @@ def _count_query(terms: list[str]) -> tuple[str, tuple[str, ...]]:
 
 
 def _count_key(term: str) -> str:
-    """The index term `term` is stored as, or its MATCH expression when FTS5 makes it more than one."""
+    """The index term an ASCII `term` is stored as, else its MATCH expression. `tokens` makes ASCII
+    words exactly as FTS5 does (tests/store/test_porter.py); for other scripts a few code points part
+    (private use, some marks), so FTS5 itself counts those, as it does words it splits ("e-mail")."""
     made = tokens(term)
-    return made[0] if len(made) == 1 else fts_match([term])
+    return made[0] if len(made) == 1 and term.isascii() else fts_match([term])
 
 
 FIND_EXISTING = (

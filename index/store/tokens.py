@@ -1,5 +1,10 @@
 """Words as SQLite's FTS5 index them (`porter unicode61 remove_diacritics 2`), for stores that keep
-their own term index: the same terms, so BM25 counts and ranks the same passages on every store."""
+their own term index: the same terms, so BM25 counts and ranks the same passages on every store.
+
+Checked against FTS5 itself (tests/store/test_porter.py): every ASCII word, and ~600k distinct words
+of the news, SQuAD and BBC texts, come out the same. Over every Unicode code point 8% part, none of
+them ASCII or CJK: private-use characters and some symbols (tokens for FTS5), some combining marks
+(separators for FTS5), letters with two diacritics ("ǡ" stays in FTS5)."""
 from __future__ import annotations
 
 import re
