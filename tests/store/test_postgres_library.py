@@ -106,6 +106,7 @@ async def test_a_database_indexed_by_the_earlier_stemmer_is_reindexed_when_opene
     conn = await asyncpg.connect(postgres_url)
     try:
         assert await conn.fetchval("SELECT count(*) FROM term_df WHERE df <> 0") == 0
+        assert await conn.fetchval("SELECT count(*) FROM passage_terms") == 0  # the remade foreign key cascades
         assert await conn.fetchval("SELECT value FROM meta WHERE key = 'tokens'") == "0"
     finally:
         await conn.close()
