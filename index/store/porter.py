@@ -142,4 +142,4 @@ def stem(token: str) -> str:
     raw = token.encode()
     if not MIN_TOKEN <= len(raw) <= MAX_TOKEN:
         return token
-    return _stem_bytes(raw).decode(errors="surrogateescape")
+    return _stem_bytes(raw).decode(errors="replace")  # halving a "double consonant" can split a character

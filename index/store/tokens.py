@@ -22,6 +22,8 @@ _FOLD = str.maketrans({"ς": "σ", "µ": "μ"})  # unicode61 folds these as case
 def _fold(text: str) -> str:
     """Lower case without the diacritics of Latin letters ("Café" -> "cafe"), as remove_diacritics 2
     does; other scripts keep theirs and nothing else is decomposed ("½" and "ﬂ" stay)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text.lower().translate(_FOLD))
     kept: list[str] = []
     for c in decomposed:
