@@ -10,6 +10,8 @@ from ..store.pg_schema import MIGRATIONS
 from .results import Check, fail, ok, warn
 
 NAME = "database"
+RETOKENIZED = 7  # the migration that makes every passage's terms again (index.store.pg_terms.retokenize)
+RETOKENIZE_RATE = 2_500  # passages a second it managed here (docs/SCALING.md: 100k in 39 s)
 
 
 async def _look(url: str) -> tuple[int, int]:
@@ -41,7 +43,10 @@ def check_postgres(url: str) -> Check:
                     "upgrade newsdesk to the version that wrote it")
     if version == 0:
         return ok(NAME, f"PostgreSQL at {shown} is reachable; the schema is made at first start")
-    return ok(NAME, f"PostgreSQL at {shown}: schema {version}, {passages:,} passages")
+    note = "" if version == len(MIGRATIONS) else f"; schema {version} is migrated to {len(MIGRATIONS)} at next start"
+    if version < RETOKENIZED:
+        note += f", re-indexing the terms of every passage (about {passages // RETOKENIZE_RATE + 1} s here)"
+    return ok(NAME, f"PostgreSQL at {shown}: schema {version}, {passages:,} passages{note}")
 
 
 def check_backup_tools(url: str, pg_bin: str) -> Check:

@@ -16,6 +16,7 @@ from index.cli import main
 from index.config import Settings
 from index.embed import HashEmbedder
 from index.library import Library
+from index.models import Article
 from index.vectors import FaissStore
 from tests.conftest import SHIPPED, settings_for
 
@@ -276,6 +277,22 @@ def test_a_postgresql_library_is_checked_on_its_server(tmp_path: Path, postgres_
     [database] = [c for c in doctor.run_checks(unreachable, dotenv=None, quick=True) if c.name == "database"]
     assert database.level == "fail" and "cannot reach PostgreSQL at postgresql://newsdesk:***@127.0.0.1:9" in database.detail
     assert "pw@" not in database.detail
+
+
+async def test_doctor_says_a_postgresql_library_will_be_re_indexed_at_next_start(tmp_path: Path, postgres_url: str) -> None:
+    import asyncpg
+
+    async with Library(Settings(home=tmp_path / "pg", database_url=postgres_url), embedder=HashEmbedder()) as lib:
+        await lib.ingest_articles([Article("Trams", ("Trams return to the city.", "The council agreed."))])
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        await conn.execute("DELETE FROM schema_version WHERE version >= 7")
+    finally:
+        await conn.close()
+    env = {"NEWSDESK_HOME": str(tmp_path), "NEWSDESK_DATABASE_URL": postgres_url}
+    [database] = [c for c in await asyncio.to_thread(doctor.run_checks, env, dotenv=None, quick=True) if c.name == "database"]
+    assert database.level == "ok"
+    assert "schema 6, 2 passages; schema 6 is migrated to" in database.detail and "re-indexing the terms" in database.detail
 
 
 def test_doctor_on_a_postgresql_library_finds_the_backup_tools_or_says_what_is_missing(
