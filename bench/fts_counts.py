@@ -20,7 +20,7 @@ from bench.data import bbc_articles
 from bench.scale import questions
 from bench.worker import QUESTIONS
 from index.store.sql import fts_match
-from index.store.sqlite import VOCABULARY, _count_key, _count_query
+from index.store.sqlite import VOCABULARY, _count_query, _term_key
 from index.text import query_terms
 from index.when import without_dates
 
@@ -35,8 +35,9 @@ def by_match(db: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
 
 
 def by_vocabulary(db: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
-    found = {str(k): int(n) for k, n in db.execute(*_count_query(terms)).fetchall()}
-    return {t: found.get(_count_key(t), 0) for t in terms}
+    keys = {t: _term_key(t) for t in terms}
+    found = {str(k): int(n) for k, n in db.execute(*_count_query(list(keys.values()))).fetchall()}
+    return {t: found.get(key, 0) for t, key in keys.items()}
 
 
 FORMS: dict[str, Counter] = {"COUNT(*) MATCH": by_match, "fts5vocab": by_vocabulary}

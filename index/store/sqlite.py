@@ -35,7 +35,7 @@ _BM25 = "bm25(passages_fts)"
 
 VOCABULARY = "CREATE VIRTUAL TABLE temp.passages_vocab USING fts5vocab(main, passages_fts, row)"
 """FTS5's own terms with the passages holding each, on the reader, keyed by the index's stemmed form:
-a question's counts read there take 15-20% less than `COUNT(*) ... MATCH` at 1M (docs/BENCHMARKS.md 2n)."""
+a question's counts read there take 15-17% less than `COUNT(*) ... MATCH` at 1M (docs/BENCHMARKS.md 2n)."""
 
 COUNT_CACHE = 20_000  # cached counts (articles per scope set, passages, passages per term) per change
 
@@ -47,11 +47,10 @@ def _article(row: Sequence[Any]) -> StoredArticle:
                          key, origin, bool(from_feed))
 
 
-def _count_query(terms: list[str]) -> tuple[str, tuple[str, ...]]:
-    """One query for the passages holding each term, as rows of (key, count): an ASCII word that is one
-    index term is read from the vocabulary, keyed by that index term; any other term is counted by
-    matching, keyed by its quoted MATCH expression (no index term starts with '"')."""
-    keys = [_count_key(t) for t in terms]
+def _count_query(keys: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """One query for the passages holding each of `_term_key`'s keys, as rows of (key, count): an
+    index term is read from the vocabulary; a quoted MATCH expression (no index term starts with '"')
+    is counted by matching."""
     single = sorted({k for k in keys if not k.startswith('"')})
     phrases = sorted({k for k in keys if k.startswith('"')})
     parts = [f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({_placeholders(single)})"] if single else []
@@ -59,7 +58,7 @@ def _count_query(terms: list[str]) -> tuple[str, tuple[str, ...]]:
     return " UNION ALL ".join(parts), (*single, *[p for phrase in phrases for p in (phrase, phrase)])
 
 
-def _count_key(term: str) -> str:
+def _term_key(term: str) -> str:
     """The index term an ASCII `term` is stored as, else its MATCH expression. `tokens` makes ASCII
     words exactly as FTS5 does (tests/store/test_porter.py); for other scripts a few code points part
     (private use, some marks), so FTS5 itself counts those, as it does words it splits ("e-mail")."""
@@ -369,9 +368,10 @@ class SQLiteStore(VectorRows, EntityRows, RecordRows, WatchRows, AnswerRows, Cop
         counts = {t: cache[("term", t)] for t in terms if ("term", t) in cache}
         todo = [t for t in dict.fromkeys(terms) if t not in counts]
         if todo:
-            found = {str(key): int(n) for key, n in await self._reader.execute_fetchall(*_count_query(todo))}
-            for term in todo:
-                count = counts[term] = found.get(_count_key(term), 0)
+            keys = {t: _term_key(t) for t in todo}
+            found = {str(key): int(n) for key, n in await self._reader.execute_fetchall(*_count_query(list(keys.values())))}
+            for term, key in keys.items():
+                count = counts[term] = found.get(key, 0)
                 if len(cache) < COUNT_CACHE:
                     cache[("term", term)] = count
         return {t: counts[t] for t in terms}
